@@ -1,0 +1,82 @@
+"""A tiny neural-network library on top of `Value`, with micrograd's signatures."""
+
+import random
+
+from .engine import Value
+
+__all__ = ["Module", "Neuron", "Layer", "MLP"]
+
+
+class Module:
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def parameters(self):
+        return []
+
+
+class Neuron(Module):
+    """act(w · x + b): `nonlin=True` applies relu, else the neuron is linear."""
+
+    def __init__(self, nin, nonlin=True):
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise ValueError(f"Neuron(nin) needs a positive number of inputs, got {nin!r}")
+        self.w = [Value(random.uniform(-1, 1), f"w{i}") for i in range(nin)]
+        self.b = Value(0.0, "b")
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        if len(x) != len(self.w):
+            raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(x)}")
+        act = self.b                    # b + w0*x0 + w1*x1 + …, as micrograd's sum()
+        for wi, xi in zip(self.w, x):
+            act = act + wi * xi
+        return act.relu() if self.nonlin else act
+
+    def parameters(self):
+        return self.w + [self.b]
+
+    def __repr__(self):
+        return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+
+    def __init__(self, nin, nout, **kwargs):
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+    def __call__(self, x):
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self):
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """`MLP(2, [16, 16, 1])`: relu hidden layers and a linear output layer."""
+
+    def __init__(self, nin, nouts):
+        sz = [nin] + list(nouts)
+        self.layers = [Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1)
+                       for i in range(len(nouts))]
+
+    def __call__(self, x):
+        if not isinstance(x, (list, tuple)):
+            x = [x]
+        for layer in self.layers:
+            x = layer(x)
+            if not isinstance(x, list):
+                x = [x]
+        return x[0] if len(x) == 1 else x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self):
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

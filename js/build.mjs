@@ -1,0 +1,17 @@
+// Builds the two files Python ships (see js/README.md):
+//   gradwidget/static/widget.js        ESM for anywidget's _esm, small, no Graphviz
+//   gradwidget/static/layout-worker.js classic worker script with Graphviz + WebAssembly
+// `node js/build.mjs --watch` rebuilds on change (for ANYWIDGET_HMR=1).
+import * as esbuild from "esbuild";
+
+const common = { bundle: true, minify: true, target: "es2020", logLevel: "info" };
+const builds = [
+  { ...common, entryPoints: ["js/widget.js"], format: "esm", outfile: "gradwidget/static/widget.js" },
+  { ...common, entryPoints: ["js/layout-worker.js"], format: "iife", outfile: "gradwidget/static/layout-worker.js" },
+];
+
+if (process.argv.includes("--watch")) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,55 @@
+// The player's state machine, pure (no DOM, no timers): the widget owns the timer and
+// calls tick() every intervalMs(state) while state.playing.
+// index = number of replay steps done, 0..length. A new player starts at the end
+// (the finished backward pass, final grads), paused.
+
+export const SPEEDS = [0.5, 1, 2, 4];
+const STEPS_PER_SECOND = 2; // at speed 1×
+
+export function createPlayer(length) {
+  return { index: length, length, playing: false, speed: 1 };
+}
+
+/** Next state for an action name (see the switch); unknown actions change nothing. */
+export function update(state, action, arg) {
+  const at = (index, playing = false) => ({ ...state, index: clamp(index, 0, state.length), playing });
+  switch (action) {
+    case "play": // from the end, play starts over
+      return state.length === 0 ? at(0) : at(state.index >= state.length ? 0 : state.index, true);
+    case "pause":
+      return at(state.index);
+    case "toggle":
+      return update(state, state.playing ? "pause" : "play");
+    case "stepForward":
+      return at(state.index + 1);
+    case "stepBack":
+      return at(state.index - 1);
+    case "reset":
+      return at(0);
+    case "end":
+      return at(state.length);
+    case "seek":
+      return at(arg);
+    case "tick": { // stops by itself on the last step
+      if (!state.playing) return state;
+      const index = Math.min(state.index + 1, state.length);
+      return at(index, index < state.length);
+    }
+    case "speed":
+      return SPEEDS.includes(arg) ? { ...state, speed: arg } : state;
+    case "resize": { // a new replay: stay at the end if we were there, else keep the step
+      const length = arg;
+      const index = state.index >= state.length ? length : Math.min(state.index, length);
+      return { ...state, length, index, playing: state.playing && index < length };
+    }
+    default:
+      return state;
+  }
+}
+
+/** Milliseconds between ticks at the state's speed. */
+export function intervalMs(state) {
+  return 1000 / (STEPS_PER_SECOND * state.speed);
+}
+
+const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));

@@ -1,0 +1,95 @@
+// All the widget's CSS. Colors and fonts come only from JupyterLab's --jp-* variables,
+// with light-theme fallbacks for hosts that do not define them.
+// SVG_CSS styles the drawing and is also embedded in exported SVG files.
+
+export const SVG_CSS = `
+.gw-svg { font-family: var(--jp-ui-font-family, system-ui, sans-serif); user-select: none; }
+.gw-edge { fill: none; stroke: var(--jp-ui-font-color3, #9e9e9e); stroke-width: 1.3; }
+.gw-edge.gw-fresh { stroke: var(--jp-brand-color1, #1976d2); stroke-width: 2.4; }
+.gw-edge.gw-lost { stroke: var(--jp-error-color1, #d32f2f); stroke-dasharray: 5 4; }
+.gw-arrow { fill: var(--jp-ui-font-color3, #9e9e9e); }
+.gw-arrow-fresh { fill: var(--jp-brand-color1, #1976d2); }
+.gw-arrow-lost { fill: var(--jp-error-color1, #d32f2f); }
+.gw-box { fill: var(--jp-layout-color1, #ffffff); stroke: var(--jp-border-color1, #bdbdbd); stroke-width: 1; }
+.gw-leaf .gw-box { fill: var(--jp-layout-color2, #f3f3f3); }
+.gw-label { font-size: 13px; font-weight: 600; fill: var(--jp-ui-font-color0, #212121); }
+.gw-op-box { fill: var(--jp-layout-color3, #e0e0e0); }
+.gw-op { font: 11px var(--jp-code-font-family, ui-monospace, monospace); fill: var(--jp-ui-font-color1, #424242); text-anchor: middle; }
+.gw-sep { stroke: var(--jp-border-color2, #e0e0e0); }
+.gw-key { font-size: 11px; fill: var(--jp-ui-font-color2, #757575); }
+.gw-data, .gw-grad { font: 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: end; fill: var(--jp-ui-font-color1, #424242); }
+.gw-grad { font-weight: 600; fill: var(--jp-ui-font-color0, #212121); }
+.gw-count { display: none; }
+.gw-multi .gw-count { display: inline; }
+.gw-multi .gw-box { stroke: var(--jp-warn-color1, #ef6c00); stroke-width: 2; }
+.gw-count-box { fill: var(--jp-warn-color1, #ef6c00); }
+.gw-count-text { font-size: 11px; font-weight: 700; fill: var(--jp-ui-inverse-font-color0, #ffffff); text-anchor: middle; }
+.gw-lost .gw-box { stroke: var(--jp-error-color1, #d32f2f); stroke-dasharray: 5 3; }
+.gw-lost .gw-count-box { fill: var(--jp-error-color1, #d32f2f); }
+.gw-fresh .gw-grad { fill: var(--jp-brand-color1, #1976d2); }
+.gw-active .gw-box { stroke: var(--jp-brand-color1, #1976d2); stroke-width: 3; stroke-dasharray: none; }
+.gw-edge-label { display: none; font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: middle;
+  fill: var(--jp-brand-color1, #1976d2); paint-order: stroke; stroke: var(--jp-layout-color0, #ffffff); stroke-width: 4px; stroke-linejoin: round; }
+.gw-edge-label.gw-show { display: inline; }
+.gw-edge-label.gw-lost { fill: var(--jp-error-color1, #d32f2f); font-weight: 400; }
+.gw-edge-label.gw-lost .gw-contrib { text-decoration: line-through; }
+.gw-edge-op { fill-opacity: 0.75; }
+`;
+
+const UI_CSS = `
+.gradwidget { font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: var(--jp-ui-font-size1, 13px);
+  color: var(--jp-ui-font-color1, #424242); background: var(--jp-layout-color0, #ffffff);
+  border: 1px solid var(--jp-border-color2, #e0e0e0); border-radius: 6px; outline: none; max-width: 100%; }
+.gradwidget:focus-visible { border-color: var(--jp-brand-color1, #1976d2); }
+.gradwidget .gw-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 8px;
+  border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); background: var(--jp-layout-color1, #fafafa); border-radius: 6px 6px 0 0; }
+.gradwidget .gw-group { display: flex; align-items: center; gap: 2px; }
+.gradwidget .gw-spacer { flex: 1; }
+.gradwidget button, .gradwidget select { font: inherit; color: inherit; background: var(--jp-layout-color0, #ffffff);
+  border: 1px solid var(--jp-border-color1, #bdbdbd); border-radius: 4px; height: 26px; min-width: 26px; padding: 0 6px;
+  cursor: pointer; display: inline-flex; align-items: center; justify-content: center; gap: 4px; }
+.gradwidget button:hover { background: var(--jp-layout-color2, #eeeeee); }
+.gradwidget button:focus-visible, .gradwidget select:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 1px; }
+.gradwidget button[hidden] { display: none; }
+.gradwidget button[aria-pressed="true"] { background: var(--jp-brand-color1, #1976d2); border-color: var(--jp-brand-color1, #1976d2);
+  color: var(--jp-ui-inverse-font-color0, #ffffff); }
+.gradwidget .gw-segmented button { border-radius: 0; margin-left: -1px; }
+.gradwidget .gw-segmented button:first-child { border-radius: 4px 0 0 4px; margin-left: 0; }
+.gradwidget .gw-segmented button:last-child { border-radius: 0 4px 4px 0; }
+.gradwidget svg.gw-icon { width: 14px; height: 14px; fill: currentColor; }
+.gradwidget .gw-scrub { width: 140px; accent-color: var(--jp-brand-color1, #1976d2); }
+.gradwidget .gw-step { font-variant-numeric: tabular-nums; color: var(--jp-ui-font-color2, #757575); min-width: 9em; }
+.gradwidget .gw-stage { display: flex; gap: 8px; padding: 8px; }
+.gradwidget .gw-panel { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 4px; }
+.gradwidget .gw-panel-title { font-weight: 600; font-size: 12px; color: var(--jp-ui-font-color1, #424242); }
+.gradwidget .gw-panel-title.gw-bug { color: var(--jp-error-color1, #d32f2f); }
+.gradwidget svg.gw-svg { display: block; width: 100%; background: var(--jp-layout-color0, #ffffff); cursor: grab; touch-action: none; }
+.gradwidget svg.gw-svg.gw-dragging { cursor: grabbing; }
+.gradwidget .gw-node { cursor: pointer; }
+.gradwidget .gw-node.gw-pinned .gw-box { stroke: var(--jp-ui-font-color1, #424242); stroke-width: 2; }
+.gradwidget .gw-inspector { min-height: 2.8em; padding: 6px 10px; border-top: 1px solid var(--jp-border-color2, #e0e0e0);
+  font-family: var(--jp-code-font-family, ui-monospace, monospace); font-size: 12px; line-height: 1.5; white-space: pre-wrap; }
+.gradwidget .gw-inspector .gw-forward { color: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-inspector .gw-hint { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-lost-term { color: var(--jp-error-color1, #d32f2f); }
+.gradwidget .gw-message { padding: 24px 16px; color: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-message.gw-error { color: var(--jp-error-color1, #d32f2f); }
+.gradwidget .gw-summary { padding: 12px 16px; line-height: 1.6; }
+.gradwidget .gw-summary table { border-collapse: collapse; margin: 6px 0 10px; }
+.gradwidget .gw-summary td { padding: 1px 14px 1px 0; font-variant-numeric: tabular-nums; }
+.gradwidget .gw-summary td:first-child { font-family: var(--jp-code-font-family, ui-monospace, monospace); }
+`;
+
+const STYLE_ID = "gradwidget-styles";
+
+/** Adds the stylesheet to the page once, however many widgets there are. */
+export function injectStyles(doc = document) {
+  let style = doc.getElementById(STYLE_ID);
+  if (!style) {
+    style = doc.createElement("style");
+    style.id = STYLE_ID;
+    doc.head.append(style);
+  }
+  const css = SVG_CSS + UI_CSS;
+  if (style.textContent !== css) style.textContent = css; // a newer build (hot reload) wins
+}

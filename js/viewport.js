@@ -1,0 +1,106 @@
+// Pan (drag) and zoom (wheel, buttons) through the SVG viewBox. Several SVGs can share
+// one viewport (compare mode), so both panels always show the same part of the graph.
+// The view math is pure and exported for tests; createViewport() wires it to events.
+
+const PAD = 16; // SVG units of margin around the graph when fitted
+const DRAG_PX = 4; // a press that moves less than this is a click, not a pan
+
+/** viewBox {x, y, w, h} showing all of content {width, height} in a client of the given
+ * pixel size, centered, never magnified beyond 1 unit = 1 px (small graphs stay calm). */
+export function fitView(content, client) {
+  const scale = Math.min(1, client.width / (content.width + 2 * PAD), client.height / (content.height + 2 * PAD));
+  const w = client.width / scale;
+  const h = client.height / scale;
+  return { x: content.width / 2 - w / 2, y: content.height / 2 - h / 2, w, h };
+}
+
+/** Zoom by `factor` (>1 = closer) keeping the point at fraction (fx, fy) of the view fixed. */
+export function zoomView(view, factor, fx = 0.5, fy = 0.5) {
+  const w = view.w / factor;
+  const h = view.h / factor;
+  return { x: view.x + (view.w - w) * fx, y: view.y + (view.h - h) * fy, w, h };
+}
+
+/** Move the view by a drag of (dx, dy) pixels in a client `clientWidth` pixels wide. */
+export function panView(view, dx, dy, clientWidth) {
+  const unitsPerPx = view.w / clientWidth;
+  return { ...view, x: view.x - dx * unitsPerPx, y: view.y - dy * unitsPerPx };
+}
+
+/** Height in px for a drawing panel: the graph's own height, within calm limits. */
+export function panelHeight(content) {
+  return Math.round(Math.max(180, Math.min(540, content.height + 2 * PAD)));
+}
+
+/**
+ * Wires pointer and wheel events on `svgs` to one shared view of `content`.
+ * `onClick(event)` gets presses that did not pan. Returns {fit, zoom, refit, destroy}.
+ */
+export function createViewport(svgs, content, { onClick } = {}) {
+  let view = null;
+  let touched = false; // after a user pan/zoom, resizing no longer refits
+  const client = () => svgs[0].getBoundingClientRect();
+
+  const apply = () => {
+    const box = `${view.x} ${view.y} ${view.w} ${view.h}`;
+    for (const svg of svgs) svg.setAttribute("viewBox", box);
+  };
+  const fit = () => {
+    const { width, height } = client();
+    if (width === 0 || height === 0) return; // not on the page yet: refit() will do it
+    view = fitView(content, { width, height });
+    touched = false;
+    apply();
+  };
+  const zoom = (factor, fx, fy) => {
+    if (!view) return;
+    view = zoomView(view, factor, fx, fy);
+    touched = true;
+    apply();
+  };
+
+  let press = null;
+  const onDown = (event) => {
+    if (event.button !== 0) return;
+    press = { x: event.clientX, y: event.clientY, panning: false, svg: event.currentTarget, id: event.pointerId };
+  };
+  const onMove = (event) => {
+    if (!press || !view) return;
+    const dx = event.clientX - press.x;
+    const dy = event.clientY - press.y;
+    if (!press.panning && Math.hypot(dx, dy) < DRAG_PX) return;
+    if (!press.panning) {
+      press.panning = true;
+      press.svg.setPointerCapture?.(press.id);
+      press.svg.classList.add("gw-dragging");
+    }
+    view = panView(view, dx, dy, client().width);
+    touched = true;
+    press.x = event.clientX;
+    press.y = event.clientY;
+    apply();
+  };
+  const onUp = (event) => {
+    if (!press) return;
+    press.svg.classList.remove("gw-dragging");
+    if (!press.panning && event.type === "pointerup") onClick?.(event);
+    press = null;
+  };
+  const onWheel = (event) => {
+    event.preventDefault();
+    const rect = event.currentTarget.getBoundingClientRect();
+    zoom(Math.exp(-event.deltaY * 0.0015), (event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height);
+  };
+
+  const listeners = [["pointerdown", onDown], ["pointermove", onMove], ["pointerup", onUp], ["pointercancel", onUp], ["wheel", onWheel]];
+  for (const svg of svgs) for (const [type, fn] of listeners) svg.addEventListener(type, fn, { passive: type !== "wheel" });
+
+  return {
+    fit,
+    zoom,
+    refit: () => (!view || !touched) && fit(),
+    destroy: () => {
+      for (const svg of svgs) for (const [type, fn] of listeners) svg.removeEventListener(type, fn);
+    },
+  };
+}

@@ -1,0 +1,298 @@
+// GraphWidget's view: render({model, el}) for anywidget. Wires the traits (docs/protocol.md)
+// to layout (engine.js, layout.js), drawing (draw.js), playback (player.js, replay.js),
+// the inspector and the toolbar. Returns its cleanup.
+import { engineFor } from "./engine.js";
+import { drawStructure, updateValues } from "./draw.js";
+import { download, exportSvg } from "./export.js";
+import { explain, nodeName, renderExplanation } from "./inspector.js";
+import { parseLayout, toDot } from "./layout.js";
+import { createPlayer, intervalMs, update } from "./player.js";
+import { replayAt } from "./replay.js";
+import { injectStyles } from "./styles.js";
+import { renderSummary, summarize } from "./summary.js";
+import { buildToolbar } from "./toolbar.js";
+import { createViewport, panelHeight } from "./viewport.js";
+
+// The panels each mode shows: which replay drives each, and its title in compare mode.
+const PANELS = {
+  accumulate: [{ replay: "accumulate" }],
+  overwrite: [{ replay: "overwrite" }],
+  compare: [{ replay: "accumulate", title: "correct (+=)" }, { replay: "overwrite", title: "bug (=)", bug: true }],
+};
+const HINT = "Hover or click a node to see how its grad adds up.";
+
+function render({ model, el }) {
+  const doc = el.ownerDocument;
+  injectStyles(doc);
+
+  let structure = null;
+  let layout = null; // parseLayout() result for `structure`
+  let panels = []; // [{replay, title, svg, drawing, at}]
+  let viewport = null;
+  let player = createPlayer(0);
+  let timer = null; // next player tick
+  let clock = null; // "Laying out… 1.2 s" counter
+  let generation = 0; // bumps on every relayout; late answers for older ones are dropped
+  let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
+  let approvedKey = null; // structure key the user chose to draw despite max_nodes
+  let hovered = null;
+  let pinned = null;
+
+  const root = doc.createElement("div");
+  root.className = "gradwidget";
+  root.tabIndex = 0;
+  const toolbar = buildToolbar(doc, {
+    player: (action, arg) => dispatch(action, arg),
+    mode: (name) => {
+      model.set("mode", name);
+      model.save_changes();
+    },
+    fit: () => viewport?.fit(),
+    zoom: (factor) => viewport?.zoom(factor),
+    exportSvg: () => layout && download(doc, svgText(), "gradwidget.svg"),
+  });
+  const stage = doc.createElement("div");
+  stage.className = "gw-stage";
+  const inspector = doc.createElement("div");
+  inspector.className = "gw-inspector";
+  root.append(toolbar.el, stage, inspector);
+  el.append(root);
+
+  const mode = () => (PANELS[model.get("mode")] ? model.get("mode") : "accumulate");
+  const values = () => model.get("values") ?? {};
+  const replayOf = (name) => values().replays?.[name] ?? { steps: [], grad: [] };
+  const stepCount = () => Math.max(...PANELS[mode()].map((panel) => replayOf(panel.replay).steps.length));
+
+  // ---- layout and drawing -------------------------------------------------------------
+
+  function showMessage(text, state, isError = false) {
+    clearPanels();
+    const message = doc.createElement("div");
+    message.className = isError ? "gw-message gw-error" : "gw-message";
+    message.textContent = text;
+    stage.replaceChildren(message);
+    root.dataset.state = state;
+    return message;
+  }
+
+  function clearPanels() {
+    viewport?.destroy();
+    viewport = null;
+    panels = [];
+  }
+
+  function relayout() {
+    const mine = ++generation;
+    clearInterval(clock);
+    structure = model.get("structure");
+    layout = null;
+    hovered = pinned = null;
+    player = update(player, "resize", stepCount());
+    if (!structure?.nodes?.length) {
+      showMessage("No graph to show yet.", "empty");
+      return;
+    }
+    const count = structure.nodes.length;
+    const maxNodes = model.get("max_nodes");
+    if (maxNodes != null && count > maxNodes && approvedKey !== structure.key) {
+      clearPanels();
+      renderSummary(stage, summarize(structure), maxNodes, () => {
+        approvedKey = structure.key;
+        relayout();
+      });
+      root.dataset.state = "summary";
+      syncControls();
+      return;
+    }
+
+    const started = performance.now();
+    const message = showMessage(`Laying out ${count} nodes…`, "layout");
+    clock = setInterval(() => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      message.textContent = `Laying out ${count} nodes… ${seconds} s`;
+    }, 100);
+    drawn = engineFor(model)
+      .then((engine) => engine.layout(toDot(structure)))
+      .then((json) => {
+        if (mine !== generation) return;
+        layout = parseLayout(json);
+        root.dataset.layoutMs = String(Math.round(performance.now() - started));
+        drawPanels();
+      })
+      .catch((err) => {
+        if (mine === generation) showMessage(`Could not lay out the graph: ${err.message}`, "error", true);
+      })
+      .finally(() => mine === generation && clearInterval(clock));
+  }
+
+  // (Re)draws every panel of the current mode from the current layout: no relayout.
+  function drawPanels() {
+    clearPanels();
+    panels = PANELS[mode()].map((spec) => {
+      const box = doc.createElement("div");
+      box.className = "gw-panel";
+      if (spec.title) {
+        const title = doc.createElement("div");
+        title.className = spec.bug ? "gw-panel-title gw-bug" : "gw-panel-title";
+        title.textContent = spec.title;
+        box.append(title);
+      }
+      const svg = doc.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("class", "gw-svg");
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", spec.title ? `computation graph, ${spec.title}` : "computation graph");
+      svg.style.height = `${panelHeight(layout)}px`;
+      box.append(svg);
+      return { ...spec, box, svg, drawing: drawStructure(svg, layout, structure), at: null };
+    });
+    stage.replaceChildren(...panels.map((panel) => panel.box));
+    viewport = createViewport(panels.map((panel) => panel.svg), layout, { onClick: onSvgClick });
+    for (const panel of panels) {
+      panel.svg.addEventListener("pointerover", onHover);
+      panel.svg.addEventListener("pointerleave", onLeave);
+    }
+    viewport.fit();
+    root.dataset.state = "drawn";
+    refresh();
+  }
+
+  // Values only: text and classes change, nothing is recreated or moved.
+  function refresh() {
+    const data = values().data;
+    for (const panel of panels) {
+      panel.at = replayAt(structure, replayOf(panel.replay), player.index, panel.replay);
+      updateValues(panel.drawing, { data, at: panel.at, mode: panel.replay });
+    }
+    syncControls();
+    showInspector();
+  }
+
+  function syncControls() {
+    toolbar.sync({ player, mode: mode(), status: statusText() });
+  }
+
+  function statusText() {
+    const { index, length } = player;
+    const step = `Step ${index} / ${length}`;
+    if (!structure?.nodes?.length || !layout) return step;
+    if (index === 0) return `${step} · seed ${nodeName(structure.nodes[structure.root])}.grad = 1`;
+    const firing = replayOf(PANELS[mode()][0].replay).steps[index - 1];
+    const fires = firing ? ` · ${nodeName(structure.nodes[firing.node])} fires` : "";
+    return `${step}${fires}${index === length ? " · done" : ""}`;
+  }
+
+  // ---- player -------------------------------------------------------------------------
+
+  function dispatch(action, arg) {
+    player = update(player, action, arg);
+    clearTimeout(timer);
+    if (player.playing) timer = setTimeout(() => dispatch("tick"), intervalMs(player));
+    if (layout) refresh();
+    else syncControls();
+  }
+
+  // ---- inspector ----------------------------------------------------------------------
+
+  function showInspector() {
+    const id = pinned ?? hovered;
+    for (const panel of panels) {
+      for (const g of panel.svg.querySelectorAll(".gw-pinned")) g.classList.remove("gw-pinned");
+      if (pinned != null) panel.drawing.nodes[pinned]?.g.classList.add("gw-pinned");
+    }
+    if (id == null || !panels.length) {
+      const hint = doc.createElement("div");
+      hint.className = "gw-hint";
+      hint.textContent = layout ? HINT : "";
+      inspector.replaceChildren(hint);
+      return;
+    }
+    // The forward formula once, then the grad sum of each panel (two in compare mode).
+    const blocks = panels.map((panel, i) => {
+      const block = doc.createElement("div");
+      renderExplanation(block, explain(structure, values().data, panel.at, id, panel.replay));
+      if (i > 0) block.firstChild.remove();
+      if (panel.title) block.lastChild.prepend(`${panel.title}: `);
+      return block;
+    });
+    inspector.replaceChildren(...blocks);
+  }
+
+  const nodeIdAt = (event) => {
+    const g = event.target.closest?.(".gw-node");
+    return g ? Number(g.dataset.id) : null;
+  };
+  function onHover(event) {
+    const id = nodeIdAt(event);
+    if (id !== hovered) {
+      hovered = id;
+      showInspector();
+    }
+  }
+  function onLeave() {
+    hovered = null;
+    showInspector();
+  }
+  function onSvgClick(event) {
+    const id = nodeIdAt(event);
+    pinned = id === pinned ? null : id; // a click on the background unpins
+    showInspector();
+  }
+
+  // ---- export, keyboard, model events ------------------------------------------------
+
+  const svgText = () => exportSvg(panels.map(({ svg, title }) => ({ svg, title })), layout, root);
+
+  const KEYS = { " ": "toggle", ArrowRight: "stepForward", ArrowLeft: "stepBack", Home: "reset", End: "end" };
+  function onKey(event) {
+    const action = KEYS[event.key];
+    if (!action) return;
+    const control = event.target.closest("button, select, input");
+    if (control && (event.key === " " || control.tagName !== "BUTTON")) return; // let controls have their own keys
+    event.preventDefault();
+    dispatch(action);
+  }
+  root.addEventListener("keydown", onKey);
+
+  function onCustom(msg) {
+    if (msg?.type !== "export_svg") return;
+    drawn.then(() => model.send({ type: "svg", svg: layout && panels.length ? svgText() : "" }));
+  }
+
+  const onValues = () => {
+    player = update(player, "resize", stepCount());
+    if (layout) refresh();
+    else syncControls();
+  };
+  const onMode = () => {
+    player = update(player, "resize", stepCount());
+    if (layout) drawPanels();
+    else syncControls();
+  };
+  const handlers = [
+    ["change:structure", relayout],
+    ["change:max_nodes", relayout],
+    ["change:values", onValues],
+    ["change:mode", onMode],
+    ["msg:custom", onCustom],
+  ];
+  for (const [name, fn] of handlers) model.on(name, fn);
+
+  // Refit when the panel gets its size (first attach) or is resized, until the user pans.
+  const resizer = typeof ResizeObserver === "function" ? new ResizeObserver(() => viewport?.refit()) : null;
+  resizer?.observe(stage);
+
+  relayout();
+
+  return () => {
+    generation++;
+    clearTimeout(timer);
+    clearInterval(clock);
+    for (const [name, fn] of handlers) model.off(name, fn);
+    root.removeEventListener("keydown", onKey);
+    resizer?.disconnect();
+    clearPanels();
+    root.remove();
+  };
+}
+
+export default { render };
