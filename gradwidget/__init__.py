@@ -1,6 +1,24 @@
-"""gradwidget: see backpropagation happen."""
+"""gradwidget: see backpropagation happen.
 
-from .engine import Value
+    from gradwidget import Value, GraphWidget
+    a = Value(3.0, label="a")
+    b = a + a; b.label = "b"
+    b.backward()            # a.grad == 2.0: one contribution per use, summed
+    GraphWidget(b)          # the graph, with the backward pass played step by step
+"""
+
 from . import nn
+from .dot import draw_dot
+from .engine import Value
+from .graph import replay, snapshot
 
-__all__ = ["Value", "nn"]
+__all__ = ["Value", "nn", "draw_dot", "snapshot", "replay", "GraphWidget"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # The widget pulls in ipywidgets/anywidget: import it only when it is asked for.
+    if name == "GraphWidget":
+        from .widget import GraphWidget
+        return GraphWidget
+    raise AttributeError(f"module 'gradwidget' has no attribute {name!r}")

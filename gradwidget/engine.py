@@ -383,10 +383,14 @@ class Value:
         try:
             for node in self.topo():
                 a = node._a
-                if a is not None:
+                if a is None:                  # a leaf: its data may have been set by hand
+                    x = node.data
+                    if x.__class__ is not float or not -_INF < x < _INF:
+                        node.data = _number(x, f"the data of {_name(node)}")
+                else:
                     undo.append((node, node.data, node._da, node._db))
                     node.data, node._da, node._db = _evaluate(node._op, a, node._b, node._k)
-        except (ArithmeticError, ValueError):
+        except (ArithmeticError, ValueError, TypeError):
             for node, data, da, db in undo:
                 node.data, node._da, node._db = data, da, db
             raise

@@ -6,8 +6,9 @@ export const NODE_H = 68;
 const MIN_W = 132; // room for "grad" plus the longest formatted number ("-1.235e-15")
 const PAD = 10;
 const LABEL_CHAR_W = 7.6; // bold 13px, a generous average so text never overflows
-const OP_CHAR_W = 7; // 11px monospace
+const OP_CHAR_W = 7.4; // 12px monospace
 export const MAX_LABEL_CHARS = 18;
+const RANKSEP = 72; // points between columns: room to write a contribution on an edge
 
 /** The label as drawn: truncated with an ellipsis so one long name cannot widen a column. */
 export function shownLabel(node) {
@@ -31,7 +32,7 @@ export function nodeSize(node) {
 export function toDot(structure) {
   const lines = [
     "digraph G {",
-    "graph [rankdir=LR nodesep=0.3 ranksep=0.6];",
+    `graph [rankdir=LR nodesep=0.3 ranksep=${inches(RANKSEP)}];`,
     'node [shape=box fixedsize=true label=""];',
   ];
   for (const node of structure.nodes) {
@@ -92,20 +93,26 @@ function edgeGeometry(pos, toSvg) {
     path += ` C${fmt(points[i])} ${fmt(points[i + 1])} ${fmt(points[i + 2])}`;
   }
   if (tip) path += ` L${fmt(tip)}`; // the arrowhead marker sits on this last short segment
-  const [labelX, labelY] = splineMidpoint(points);
+  // A contribution flows back into the edge's source, so its value is written there:
+  // halfway across the gap after the source's column, where no node can be.
+  const [labelX, labelY] = splinePointAtX(points, points[0][0] + RANKSEP / 2);
   return { path, labelX: round(labelX), labelY: round(labelY) };
 }
 
-/** Point halfway along the spline's parameter range (where an edge's value is written). */
-export function splineMidpoint(points) {
-  const segments = Math.floor((points.length - 1) / 3);
-  if (segments < 1) return points[0];
-  const s = Math.min(segments - 1, Math.floor(segments / 2));
-  const t = segments / 2 - s;
-  const [p0, p1, p2, p3] = points.slice(3 * s, 3 * s + 4);
-  const u = 1 - t;
-  const mix = (k) => u * u * u * p0[k] + 3 * u * u * t * p1[k] + 3 * u * t * t * p2[k] + t * t * t * p3[k];
-  return [mix(0), mix(1)];
+/** The point of a cubic B-spline (p0, then c1 c2 p per segment) whose x is nearest `x`. */
+export function splinePointAtX(points, x) {
+  let best = points[0];
+  for (let i = 0; i + 3 < points.length; i += 3) {
+    const [p0, p1, p2, p3] = points.slice(i, i + 4);
+    for (let k = 1; k <= 16; k++) {
+      const t = k / 16;
+      const u = 1 - t;
+      const at = (d) => u * u * u * p0[d] + 3 * u * u * t * p1[d] + 3 * u * t * t * p2[d] + t * t * t * p3[d];
+      const point = [at(0), at(1)];
+      if (Math.abs(point[0] - x) < Math.abs(best[0] - x)) best = point;
+    }
+  }
+  return best;
 }
 
 const round = (v) => Math.round(v * 10) / 10;

@@ -13,8 +13,8 @@ export const SVG_CSS = `
 .gw-box { fill: var(--jp-layout-color1, #ffffff); stroke: var(--jp-border-color1, #bdbdbd); stroke-width: 1; }
 .gw-leaf .gw-box { fill: var(--jp-layout-color2, #f3f3f3); }
 .gw-label { font-size: 13px; font-weight: 600; fill: var(--jp-ui-font-color0, #212121); }
-.gw-op-box { fill: var(--jp-layout-color3, #e0e0e0); }
-.gw-op { font: 11px var(--jp-code-font-family, ui-monospace, monospace); fill: var(--jp-ui-font-color1, #424242); text-anchor: middle; }
+.gw-op-box { fill: var(--jp-layout-color2, #eeeeee); stroke: var(--jp-border-color2, #e0e0e0); }
+.gw-op { font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); fill: var(--jp-ui-font-color1, #424242); text-anchor: middle; }
 .gw-sep { stroke: var(--jp-border-color2, #e0e0e0); }
 .gw-key { font-size: 11px; fill: var(--jp-ui-font-color2, #757575); }
 .gw-data, .gw-grad { font: 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: end; fill: var(--jp-ui-font-color1, #424242); }
@@ -66,6 +66,7 @@ const UI_CSS = `
 .gradwidget svg.gw-svg { display: block; width: 100%; background: var(--jp-layout-color0, #ffffff); cursor: grab; touch-action: none; }
 .gradwidget svg.gw-svg.gw-dragging { cursor: grabbing; }
 .gradwidget .gw-node { cursor: pointer; }
+.gradwidget .gw-node:hover .gw-box { stroke: var(--jp-ui-font-color2, #757575); }
 .gradwidget .gw-node.gw-pinned .gw-box { stroke: var(--jp-ui-font-color1, #424242); stroke-width: 2; }
 .gradwidget .gw-inspector { min-height: 2.8em; padding: 6px 10px; border-top: 1px solid var(--jp-border-color2, #e0e0e0);
   font-family: var(--jp-code-font-family, ui-monospace, monospace); font-size: 12px; line-height: 1.5; white-space: pre-wrap; }

@@ -63,7 +63,11 @@ export function buildToolbar(doc, actions) {
   const speed = make("select", "", el);
   speed.setAttribute("aria-label", "Speed");
   speed.title = "Speed";
-  for (const s of SPEEDS) speed.append(new Option(`${s}×`, String(s)));
+  for (const s of SPEEDS) {
+    const option = make("option", "", speed);
+    option.value = String(s);
+    option.textContent = `${s}×`;
+  }
   speed.addEventListener("change", () => actions.player("speed", Number(speed.value)));
 
   make("span", "gw-spacer", el);

@@ -27,9 +27,11 @@ export function panView(view, dx, dy, clientWidth) {
   return { ...view, x: view.x - dx * unitsPerPx, y: view.y - dy * unitsPerPx };
 }
 
-/** Height in px for a drawing panel: the graph's own height, within calm limits. */
-export function panelHeight(content) {
-  return Math.round(Math.max(180, Math.min(540, content.height + 2 * PAD)));
+/** Height in px for a panel `width` px wide: the graph's height once fitted to that
+ * width (never magnified), within calm limits. */
+export function panelHeight(content, width) {
+  const scale = Math.min(1, width / (content.width + 2 * PAD));
+  return Math.round(Math.max(160, Math.min(540, (content.height + 2 * PAD) * scale)));
 }
 
 /**
@@ -46,8 +48,10 @@ export function createViewport(svgs, content, { onClick } = {}) {
     for (const svg of svgs) svg.setAttribute("viewBox", box);
   };
   const fit = () => {
-    const { width, height } = client();
-    if (width === 0 || height === 0) return; // not on the page yet: refit() will do it
+    const { width } = client();
+    if (width === 0) return; // not on the page yet: refit() will do it
+    const height = panelHeight(content, width);
+    for (const svg of svgs) svg.style.height = `${height}px`;
     view = fitView(content, { width, height });
     touched = false;
     apply();

@@ -11,7 +11,7 @@ import { replayAt } from "./replay.js";
 import { injectStyles } from "./styles.js";
 import { renderSummary, summarize } from "./summary.js";
 import { buildToolbar } from "./toolbar.js";
-import { createViewport, panelHeight } from "./viewport.js";
+import { createViewport } from "./viewport.js";
 
 // The panels each mode shows: which replay drives each, and its title in compare mode.
 const PANELS = {
@@ -141,7 +141,6 @@ function render({ model, el }) {
       svg.setAttribute("class", "gw-svg");
       svg.setAttribute("role", "img");
       svg.setAttribute("aria-label", spec.title ? `computation graph, ${spec.title}` : "computation graph");
-      svg.style.height = `${panelHeight(layout)}px`;
       box.append(svg);
       return { ...spec, box, svg, drawing: drawStructure(svg, layout, structure), at: null };
     });

@@ -1,0 +1,190 @@
+"""Snapshot of a Value graph and replay of its backward pass, step by step.
+
+`snapshot(root)` numbers the nodes 0..n-1 in topological order (inputs first) and lists
+the edges input → output, one per use: `a + a` has two edges into `a`.
+
+`replay(root, mode)` recomputes the backward pass on the side, without touching any
+`.grad`, and returns what happened in order: which node fired and, for each of its
+edges, the contribution deposited and the receiving node's running total.
+
+modes:
+- "accumulate": the correct pass, `grad += local * out.grad` (what `backward()` does);
+- "overwrite": the classic bug, `grad = local * out.grad` (`backward(accumulate=False)`);
+- "eager": the older recursive scheme in which a node passes its whole current grad down
+  every time it receives a contribution, so a reused inner node is counted more than once
+  (`a=1; b=a+a; c=b+b` gives a.grad 6 instead of 4).
+"""
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+
+from .engine import Value
+
+__all__ = ["Snapshot", "Deposit", "Step", "Replay", "snapshot", "replay", "MODES"]
+
+MODES = ("accumulate", "overwrite", "eager")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The graph under `root`, frozen into integer ids (topological order)."""
+
+    values: tuple      # id -> Value
+    edges: tuple       # edge id -> (src, dst, slot): src is input `slot` of dst
+    root: int
+    local: tuple       # edge id -> d(dst)/d(src) at the time of the snapshot
+
+    inputs: tuple      # node id -> ids of the edges into it, in argument order
+
+    def __len__(self):
+        return len(self.values)
+
+    def structure(self):
+        """The graph's shape as the widget's `structure` trait (see docs/protocol.md)."""
+        nodes = [{"id": i, "label": v.label, "op": v.op} for i, v in enumerate(self.values)]
+        edges = [{"id": e, "src": s, "dst": d, "slot": k} for e, (s, d, k) in enumerate(self.edges)]
+        key = hashlib.blake2b(json.dumps([nodes, edges, self.root]).encode(), digest_size=12)
+        return {"key": key.hexdigest(), "root": self.root, "nodes": nodes, "edges": edges}
+
+    def data(self):
+        return [v.data for v in self.values]
+
+
+def snapshot(root):
+    """Freeze the graph under `root` into ids; leaves and data are read, never written."""
+    if not isinstance(root, Value):
+        raise TypeError(f"snapshot() needs a Value, got {type(root).__name__} {root!r}")
+    order = root.topo()
+    ids = {id(v): i for i, v in enumerate(order)}
+    edges, local = [], []
+    for dst, v in enumerate(order):
+        for slot, (child, d) in enumerate(zip(v.children, v.local_grads)):
+            edges.append((ids[id(child)], dst, slot))
+            local.append(d)
+    inputs = [[] for _ in order]
+    for eid, (_, dst, _) in enumerate(edges):
+        inputs[dst].append(eid)
+    return Snapshot(tuple(order), tuple(edges), len(order) - 1, tuple(local),
+                    tuple(map(tuple, inputs)))
+
+
+@dataclass(frozen=True)
+class Deposit:
+    """One edge's contribution `local * out.grad`, arriving in node `into`."""
+
+    edge: int
+    into: int          # the input node that receives it
+    source: int        # the node that fired
+    slot: int          # which argument of `source` the receiving node is
+    value: float
+    total: float       # the receiving node's grad right after this deposit
+
+
+@dataclass(frozen=True)
+class Step:
+    node: int                      # the node that fires
+    deposits: tuple                # its Deposits, in argument order
+
+
+@dataclass
+class Replay:
+    """The ordered backward pass of one mode; `grad[i]` is node i's final grad."""
+
+    snapshot: Snapshot
+    mode: str
+    steps: list
+    grad: list
+    received: list = field(repr=False)    # node id -> its Deposits, in arrival order
+
+    @property
+    def multi(self):
+        """Ids of the nodes that received more than one contribution."""
+        return {i for i, got in enumerate(self.received) if len(got) > 1}
+
+    def terms(self, i):
+        """The deposits into node i, in order (in "overwrite" only the last one is kept)."""
+        return list(self.received[i])
+
+    def explain(self, i):
+        """`a.grad = 1 (from b, left) + 1 (from b, right) = 2` for node i."""
+        values = self.snapshot.values
+        name = values[i].label or f"#{i}"
+        got = self.received[i]
+        if not got:
+            return f"{name}.grad = {self.grad[i]:g}" + (" (seed)" if i == self.snapshot.root else "")
+
+        def origin(d):
+            src = values[d.source]
+            who = src.label or f"#{d.source} ({src.op})"
+            side = ("left", "right")[d.slot] if src.children[1:] else ""
+            return f"from {who}, {side}" if side else f"from {who}"
+
+        parts = [f"{d.value:g} ({origin(d)})" for d in got]
+        if self.mode == "overwrite" and len(got) > 1:
+            return f"{name}.grad = {parts[-1]}; lost: {', '.join(parts[:-1])}"
+        return f"{name}.grad = {' + '.join(parts)} = {self.grad[i]:g}"
+
+    def to_json(self):
+        return {
+            "steps": [{"node": s.node,
+                       "deposits": [{"edge": d.edge, "value": d.value, "total": d.total}
+                                    for d in s.deposits]}
+                      for s in self.steps],
+            "grad": list(self.grad),
+        }
+
+
+def replay(root, mode="accumulate", max_steps=200_000):
+    """Replay the backward pass from `root` (a Value or a Snapshot) in `mode`."""
+    if mode not in MODES:
+        raise ValueError(f"replay mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+    snap = root if isinstance(root, Snapshot) else snapshot(root)
+    n = len(snap.values)
+    grad = [0.0] * n
+    grad[snap.root] = 1.0
+    received = [[] for _ in range(n)]
+    steps = []
+    edges, local = snap.edges, snap.local
+
+    def deposit(eid, into_total):
+        src, dst, slot = edges[eid]
+        value = local[eid] * grad[dst]
+        total = grad[src] + value if into_total else value
+        if not -math.inf < total < math.inf:
+            v = snap.values[src]
+            raise FloatingPointError(
+                f"replay ({mode}): the gradient of {v.label or f'node #{src}'!r} overflowed "
+                f"to {total!r}")
+        grad[src] = total
+        d = Deposit(eid, src, dst, slot, value, total)
+        received[src].append(d)
+        return d
+
+    if mode == "eager":
+        # The recursive scheme: fire(node) = for each input: deposit, then fire(input).
+        stack = [[snap.root, 0]]
+        while stack:
+            frame = stack[-1]
+            node, k = frame
+            ins = snap.inputs[node]
+            if k == len(ins):
+                stack.pop()
+                continue
+            frame[1] = k + 1
+            if len(steps) >= max_steps:
+                raise ValueError(
+                    f"the eager replay of this graph needs more than {max_steps} steps (it "
+                    "revisits a reused node once per path); use a smaller graph")
+            d = deposit(ins[k], True)
+            steps.append(Step(node, (d,)))
+            if snap.inputs[d.into]:
+                stack.append([d.into, 0])
+    else:
+        accumulate = mode == "accumulate"
+        for node in range(n - 1, -1, -1):      # reversed topological order
+            ins = snap.inputs[node]
+            if ins:
+                steps.append(Step(node, tuple(deposit(e, accumulate) for e in ins)))
+    return Replay(snap, mode, steps, grad, received)

@@ -1,0 +1,58 @@
+// The layout engine with the real worker source, built the way `npm run build` builds it.
+// Node has no Worker, which exercises the main-thread fallback.
+import * as esbuild from "esbuild";
+import { beforeAll, expect, test } from "vitest";
+import { createEngine } from "../engine.js";
+import { parseLayout, toDot } from "../layout.js";
+import { diamond } from "./fixtures.js";
+
+let source;
+beforeAll(async () => {
+  const result = await esbuild.build({ entryPoints: ["js/layout-worker.js"], bundle: true, format: "iife", write: false });
+  source = result.outputFiles[0].text;
+});
+
+test("without Worker, the worker source runs on the main thread and lays out", async () => {
+  const engine = createEngine(source, { Worker: undefined });
+  expect(engine.where).toBe("main thread");
+  const layout = parseLayout(await engine.layout(toDot(diamond.structure)));
+  expect(Object.keys(layout.nodes)).toHaveLength(7);
+  expect(Object.keys(layout.edges)).toHaveLength(8);
+});
+
+test("a worker that fails before answering is replaced by the main thread", async () => {
+  class BrokenWorker {
+    constructor() {
+      setTimeout(() => this.onerror({ preventDefault() {} }));
+    }
+    postMessage() {}
+    terminate() {}
+  }
+  const engine = createEngine(source, { Worker: BrokenWorker });
+  expect(engine.where).toBe("worker");
+  const json = await engine.layout(toDot(diamond.structure));
+  expect(engine.where).toBe("main thread");
+  expect(JSON.parse(json).objects).toHaveLength(7);
+});
+
+test("answers are matched to requests, and bad DOT is an error, not a hang", async () => {
+  const engine = createEngine(source, { Worker: undefined });
+  const [good, bad] = await Promise.allSettled([engine.layout("digraph { x -> y }"), engine.layout("digraph { x -> }")]);
+  expect(JSON.parse(good.value).objects.map((o) => o.name)).toEqual(["x", "y"]);
+  expect(bad.status).toBe("rejected");
+});
+
+test("the same DOT is laid out once", async () => {
+  const sent = [];
+  class EchoWorker {
+    postMessage(message) {
+      sent.push(message);
+      setTimeout(() => this.onmessage({ data: { id: message.id, json: `{"n":${sent.length}}` } }));
+    }
+  }
+  const engine = createEngine(source, { Worker: EchoWorker });
+  const [a, b] = await Promise.all([engine.layout("digraph {}"), engine.layout("digraph {}")]);
+  expect(a).toBe(b);
+  expect(sent).toHaveLength(1);
+  expect(await engine.layout("digraph { x }")).toBe('{"n":2}');
+});

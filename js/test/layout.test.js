@@ -1,0 +1,109 @@
+import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { beforeAll, describe, expect, test } from "vitest";
+import { nodeSize, parseLayout, shownLabel, splinePointAtX, toDot } from "../layout.js";
+import { diamond, doubled } from "./fixtures.js";
+
+describe("toDot", () => {
+  test("one fixed-size box per value node, left to right", () => {
+    const dot = toDot(diamond.structure);
+    expect(dot).toContain("rankdir=LR");
+    expect(dot.match(/^n\d+ \[width=[\d.]+ height=[\d.]+\];$/gm)).toHaveLength(7);
+    expect(dot).toMatch(/fixedsize=true/);
+    expect(dot).toContain("n0 -> n2 [id=e0];");
+  });
+
+  test("a + a gives two parallel edges", () => {
+    const dot = toDot(doubled.structure);
+    expect(dot.match(/n0 -> n1/g)).toHaveLength(2);
+  });
+
+  test("box size depends on the label and op only", () => {
+    const short = nodeSize({ id: 0, label: "a", op: "" });
+    const long = nodeSize({ id: 0, label: "a_rather_long_name", op: "tanh" });
+    expect(long.w).toBeGreaterThan(short.w);
+    expect(long.h).toBe(short.h);
+    expect(nodeSize({ id: 9, label: "a", op: "" })).toEqual(short);
+  });
+
+  test("long labels are cut so one name cannot widen a column", () => {
+    const label = "x".repeat(100);
+    expect(shownLabel({ label })).toHaveLength(18);
+    expect(shownLabel({ label }).endsWith("…")).toBe(true);
+    expect(nodeSize({ id: 0, label, op: "" }).w).toBe(nodeSize({ id: 0, label: "x".repeat(30), op: "" }).w);
+  });
+});
+
+describe("parseLayout", () => {
+  const json = JSON.stringify({
+    bb: "0,0,200,100",
+    objects: [
+      { _gvid: 0, name: "n0", pos: "50,80", width: "1", height: "0.5" },
+      { _gvid: 1, name: "n1", pos: "150,20", width: "1", height: "0.5" },
+    ],
+    edges: [{ _gvid: 0, tail: 0, head: 1, id: "e0", pos: "e,110,30 86,70 95,60 100,45 104,38" }],
+  });
+
+  test("flips y and gives top-left corners in SVG units", () => {
+    const layout = parseLayout(json);
+    expect(layout.width).toBe(200);
+    expect(layout.height).toBe(100);
+    expect(layout.nodes[0]).toEqual({ x: 14, y: 2, w: 72, h: 36 });
+    expect(layout.nodes[1]).toEqual({ x: 114, y: 62, w: 72, h: 36 });
+  });
+
+  test("edge path: spline then a line to the arrow tip", () => {
+    const edge = parseLayout(json).edges[0];
+    expect(edge.path).toBe("M86,30 C95,40 100,55 104,62 L110,70");
+    expect(edge.labelY).toBeGreaterThan(30); // on the curve, which goes down from (86, 30)
+    expect(edge.labelX).toBe(104); // the curve ends before the label's ideal x: its nearest point
+  });
+
+  test("splinePointAtX finds the curve's point at an x", () => {
+    const line = [[0, 0], [10, 10], [20, 20], [30, 30], [40, 40], [50, 50], [60, 60]];
+    const [x, y] = splinePointAtX(line, 45);
+    expect(x).toBeCloseTo(45, 0);
+    expect(y).toBeCloseTo(x, 5);
+  });
+});
+
+describe("a real Graphviz run", () => {
+  let graphviz;
+  beforeAll(async () => {
+    graphviz = await Graphviz.load();
+  });
+  const run = (structure) => parseLayout(graphviz.layout(toDot(structure), "json0", "dot"));
+
+  test("the diamond: every node placed, no overlaps, inputs left of their users", () => {
+    const layout = run(diamond.structure);
+    const boxes = diamond.structure.nodes.map((node) => layout.nodes[node.id]);
+    expect(boxes.every(Boolean)).toBe(true);
+    for (const [i, a] of boxes.entries()) {
+      expect(a).toMatchObject(nodeSize(diamond.structure.nodes[i]));
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart).toBe(true);
+      }
+    }
+    for (const edge of diamond.structure.edges) {
+      expect(layout.nodes[edge.src].x).toBeLessThan(layout.nodes[edge.dst].x);
+      expect(layout.edges[edge.id].path).toMatch(/^M[\d.]+,[\d.]+( C[\d., ]+)+ L[\d.]+,[\d.]+$/);
+    }
+    for (const edge of diamond.structure.edges) { // a value is written right of its source
+      const src = layout.nodes[edge.src];
+      expect(layout.edges[edge.id].labelX).toBeGreaterThan(src.x + src.w);
+    }
+    for (const box of boxes) {
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.h).toBeLessThanOrEqual(layout.height);
+    }
+  });
+
+  test("a + a: two distinct edge paths", () => {
+    const layout = run(doubled.structure);
+    expect(layout.edges[0].path).not.toBe(layout.edges[1].path);
+  });
+
+  test("the same structure always gets the same layout", () => {
+    expect(run(diamond.structure)).toEqual(run(diamond.structure));
+  });
+});

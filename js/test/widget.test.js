@@ -1,0 +1,169 @@
+// @vitest-environment happy-dom
+// The whole view with a fake model; layouts come from the real Graphviz through a
+// stand-in page engine (happy-dom has no Worker for the real one).
+import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { afterEach, beforeAll, beforeEach, expect, test, vi } from "vitest";
+import widget from "../widget.js";
+import { fakeModel } from "../dev/fake-model.js";
+import { diamond } from "./fixtures.js";
+
+let layouts;
+beforeAll(async () => {
+  const graphviz = await Graphviz.load();
+  globalThis.__gradwidget_layout__ = Promise.resolve({
+    layout: async (dot) => {
+      layouts++;
+      return graphviz.layout(dot, "json0", "dot");
+    },
+  });
+});
+
+let el, model, cleanup;
+beforeEach(() => {
+  layouts = 0;
+  el = document.createElement("div");
+  document.body.append(el);
+});
+afterEach(() => {
+  cleanup?.();
+  el.remove();
+  vi.useRealTimers();
+});
+
+async function show(traits = {}) {
+  model = fakeModel({ structure: diamond.structure, values: diamond.values, ...traits });
+  cleanup = widget.render({ model, el });
+  await vi.waitFor(() => expect(el.querySelector(".gradwidget").dataset.state).not.toBe("layout"));
+}
+const $ = (selector) => el.querySelector(selector);
+const $$ = (selector) => [...el.querySelectorAll(selector)];
+const grad = (label) => $(`g.gw-node[data-label="${label}"] .gw-grad`).textContent;
+const press = (key) => $(".gradwidget").dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+const button = (label) => $(`button[aria-label="${label}"]`);
+
+test("draws the diamond with its final grads and all the controls", async () => {
+  await show();
+  expect($$("g.gw-node")).toHaveLength(7);
+  expect($$(".gw-edge")).toHaveLength(8);
+  expect(["a", "b", "c"].map(grad)).toEqual(["4", "-4", "-12"]);
+  for (const label of ["Play", "Pause", "Step forward", "Step back", "Reset", "Fit", "Zoom in", "Zoom out", "Export SVG"]) {
+    expect(button(label), label).not.toBeNull();
+  }
+  expect($(".gradwidget").tabIndex).toBe(0);
+  expect($("select[aria-label=Speed]")).not.toBeNull();
+});
+
+test("keyboard: Home resets, arrows step, the step shows in the drawing", async () => {
+  await show();
+  press("Home");
+  expect(grad("a")).toBe("0");
+  expect(grad("L")).toBe("1");
+  press("ArrowRight");
+  press("ArrowRight");
+  expect(grad("a")).toBe("10");
+  expect($$(".gw-active").map((g) => g.dataset.label)).toEqual(["f"]);
+  press("ArrowLeft");
+  expect(grad("a")).toBe("0");
+});
+
+test("Play runs to the end on a timer and swaps Play for Pause", async () => {
+  vi.useFakeTimers();
+  await show();
+  button("Play").click();
+  expect(button("Play").hidden).toBe(true);
+  expect(button("Pause").hidden).toBe(false);
+  expect(grad("a")).toBe("0"); // from the end, play starts over
+  await vi.advanceTimersByTimeAsync(5000);
+  expect(grad("a")).toBe("4");
+  expect(button("Play").hidden).toBe(false);
+});
+
+test("Space toggles play and pause", async () => {
+  await show();
+  press(" ");
+  expect(button("Play").hidden).toBe(true);
+  press(" ");
+  expect(button("Play").hidden).toBe(false);
+});
+
+test("a values change updates numbers without relayout or moving anything", async () => {
+  await show();
+  const positions = () => $$("g.gw-node").map((g) => g.getAttribute("transform"));
+  const before = positions();
+  const nodesBefore = $$("g.gw-node");
+  model.set("values", { ...diamond.values, data: [5, 3, 15, 4, 19, 1, 19] });
+  expect($('g.gw-node[data-label="a"] .gw-data').textContent).toBe("5");
+  expect(positions()).toEqual(before);
+  expect($$("g.gw-node").every((g, i) => g === nodesBefore[i])).toBe(true);
+  expect(layouts).toBe(1);
+});
+
+test("mode switch writes the trait; compare shows two panels on one player", async () => {
+  await show();
+  $('button[data-mode="compare"]').click();
+  expect(model.get("mode")).toBe("compare");
+  expect(model.saved).toBe(1);
+  const panels = $$(".gw-panel");
+  expect(panels.map((p) => p.querySelector(".gw-panel-title").textContent)).toEqual(["correct (+=)", "bug (=)"]);
+  const gradsIn = (panel) => ["a", "b", "c"].map((l) => panel.querySelector(`g.gw-node[data-label="${l}"] .gw-grad`).textContent);
+  expect(gradsIn(panels[0])).toEqual(["4", "-4", "-12"]);
+  expect(gradsIn(panels[1])).toEqual(["-6", "-4", "-2"]);
+  expect(panels[1].querySelectorAll("path.gw-edge.gw-lost")).toHaveLength(2);
+  expect(panels[0].querySelectorAll("path.gw-edge.gw-lost")).toHaveLength(0);
+  const position = (panel) => [...panel.querySelectorAll("g.gw-node")].map((g) => g.getAttribute("transform"));
+  expect(position(panels[0])).toEqual(position(panels[1]));
+  press("Home");
+  expect(gradsIn(panels[1])).toEqual(["0", "0", "0"]);
+});
+
+test("a mode change from Python redraws", async () => {
+  await show();
+  model.set("mode", "overwrite");
+  expect(["a", "b", "c"].map(grad)).toEqual(["-6", "-4", "-2"]);
+});
+
+test("hover explains a node's grad term by term; a click pins it", async () => {
+  await show({ mode: "compare" });
+  const a = $('g.gw-node[data-label="a"]');
+  a.dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
+  const text = $(".gw-inspector").textContent;
+  expect(text).toContain("correct (+=): a.grad = 10 (from f, left) + -6 (from d, left) = 4");
+  expect(text).toContain("bug (=): a.grad = 10 (from f, left) lost → -6 (from d, left) = -6");
+  expect($(".gw-inspector s.gw-lost-term").textContent).toBe("10 (from f, left)");
+});
+
+test("above max_nodes: a summary, then Draw anyway draws", async () => {
+  await show({ max_nodes: 5 });
+  expect($$("g.gw-node")).toHaveLength(0);
+  expect($(".gw-summary").textContent).toContain("7 nodes and 8 edges");
+  $(".gw-summary button").click();
+  await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(7));
+});
+
+test("a new structure is laid out and drawn", async () => {
+  await show();
+  const structure = { ...diamond.structure, key: "other", nodes: diamond.structure.nodes.map((n) => ({ ...n, label: n.label + "2" })) };
+  model.set("structure", structure);
+  await vi.waitFor(() => expect($('g.gw-node[data-label="a2"]')).not.toBeNull());
+  expect(layouts).toBe(2);
+});
+
+test("export_svg is answered with the drawing as SVG text", async () => {
+  await show();
+  model.receive({ type: "export_svg" });
+  await vi.waitFor(() => expect(model.sent).toHaveLength(1));
+  const { type, svg } = model.sent[0];
+  expect(type).toBe("svg");
+  expect(svg.startsWith("<svg")).toBe(true);
+  expect(svg).toContain("gw-node");
+  expect(svg).toContain(".gw-edge {");
+});
+
+test("the cleanup removes listeners and the view", async () => {
+  await show();
+  expect(model.listenerCount()).toBeGreaterThan(0);
+  cleanup();
+  cleanup = null;
+  expect(model.listenerCount()).toBe(0);
+  expect($(".gradwidget")).toBeNull();
+});

@@ -1,0 +1,138 @@
+"""Random expression graphs with heavy reuse, checked against PyTorch float64 and against
+central finite differences. hypothesis draws the programs."""
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gradwidget import Value
+
+torch = pytest.importorskip("torch", reason="PyTorch is the reference: pip install torch==2.13.0")
+
+BINARY = ["+", "-", "*", "/"]
+UNARY = ["neg", "tanh", "sigmoid", "exp", "log", "relu", "**2", "**3", "**-1", "**0.5"]
+
+
+def apply(op, x, y, lib):
+    """One op on gradwidget Values (lib='gw') or torch tensors (lib='torch')."""
+    if op == "+": return x + y
+    if op == "-": return x - y
+    if op == "*": return x * y
+    if op == "/": return x / y
+    if op == "neg": return -x
+    if op.startswith("**"): return x ** float(op[2:])
+    if lib == "torch":
+        return getattr(torch, op)(x)
+    return getattr(x, op)()
+
+
+def admissible(op, x, y):
+    """Skip ops that are undefined, non-smooth, or ill-conditioned at these data."""
+    if op == "/" and abs(y) < 0.1: return False
+    if op == "log" and x < 0.1: return False
+    if op == "exp" and x > 5: return False
+    if op == "**-1" and abs(x) < 0.1: return False
+    if op == "**0.5" and x < 0.1: return False
+    if op == "relu" and abs(x) < 1e-3: return False
+    if op in ("**3", "**2", "*") and (abs(x) > 1e3 or abs(y or 0) > 1e3): return False
+    return True
+
+
+program = st.lists(
+    st.tuples(st.sampled_from(BINARY + UNARY), st.integers(0, 10**6), st.integers(0, 10**6)),
+    min_size=1, max_size=40)
+leaves = st.lists(st.floats(-3, 3, allow_nan=False).filter(lambda v: abs(v) > 1e-3),
+                  min_size=1, max_size=5)
+
+
+def build(steps, data, lib, check=True):
+    """Run the program: each step picks its operands among the last few nodes (heavy reuse)."""
+    if lib == "gw":
+        pool = [Value(v, f"x{i}") for i, v in enumerate(data)]
+    else:
+        pool = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in data]
+    leaves_ = list(pool)
+    kept = []
+    for op, i, j in steps:
+        window = pool[-4:]
+        x, y = window[i % len(window)], window[j % len(window)]
+        xd = float(x.data if lib == "gw" else x.item())
+        yd = float(y.data if lib == "gw" else y.item())
+        if check and not admissible(op, xd, yd if op in BINARY else None):
+            continue
+        pool.append(apply(op, x, y, lib))
+        kept.append((op, i, j))
+    out = pool[-1]
+    for v in pool[-3:-1]:                 # fold a few recent nodes in: more paths, more reuse
+        out = out + v
+    return out, leaves_, kept
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program, leaves)
+def test_gradients_match_pytorch_float64(steps, data):
+    out, xs, kept = build(steps, data, "gw")
+    tout, txs, _ = build(kept, data, "torch")
+    assert out.data == pytest.approx(tout.item(), rel=1e-12, abs=1e-12)
+    out.backward()
+    tout.backward()
+    for x, tx in zip(xs, txs):
+        expect = 0.0 if tx.grad is None else tx.grad.item()
+        assert x.grad == pytest.approx(expect, rel=1e-9, abs=1e-9), x.label
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program, leaves)
+def test_gradients_match_finite_differences(steps, data):
+    out, xs, kept = build(steps, data, "gw")
+    out.backward()
+    h = 1e-6
+    for k, x in enumerate(xs):
+        def at(shift):
+            moved = list(data)
+            moved[k] += shift
+            try:
+                return build(kept, moved, "gw", check=False)[0].data
+            except (ArithmeticError, ValueError):
+                return math.nan
+        up, down = at(h), at(-h)
+        if math.isnan(up) or math.isnan(down):
+            continue                              # a step left the op's domain: no reference
+        fd = (up - down) / (2 * h)
+        assert x.grad == pytest.approx(fd, rel=1e-4, abs=1e-5 * max(1.0, abs(out.data)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(program, leaves)
+def test_forward_re_evaluation_equals_rebuilding(steps, data):
+    out, xs, kept = build(steps, data, "gw")
+    moved = [v * 0.9 + 0.05 for v in data]
+    try:
+        fresh = build(kept, moved, "gw", check=False)[0]
+    except (ArithmeticError, ValueError):
+        return
+    for x, v in zip(xs, moved):
+        x.data = v
+    try:
+        out.forward()
+    except (ArithmeticError, ValueError):
+        pytest.fail("re-evaluation failed where rebuilding succeeded")
+    assert out.data == fresh.data
+    out.backward()
+    fresh.backward()
+    assert [v.grad for v in out.topo()] == [v.grad for v in fresh.topo()]
+
+
+def test_a_reused_chain_matches_pytorch():
+    # x used at every level: 2**20 paths, one contribution per edge, summed.
+    x = Value(0.7, "x")
+    tx = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    y, ty = x, tx
+    for _ in range(20):
+        y = (y * x).tanh() + y
+        ty = torch.tanh(ty * tx) + ty
+    y.backward()
+    ty.backward()
+    assert x.grad == pytest.approx(tx.grad.item(), rel=1e-12)
