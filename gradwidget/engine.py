@@ -26,6 +26,10 @@ __all__ = ["Value"]
 
 _INF = math.inf
 
+# Called with the root after every backward(); the widget uses it to redraw the graphs it
+# shows. Empty unless a GraphWidget exists, so backward() pays one truth test for it.
+backward_listeners = []
+
 
 # --- the op table: forward value and local derivatives, side by side -------------------
 
@@ -360,6 +364,8 @@ class Value:
                 b = node._b
                 if b is not None:
                     b.grad = node._db * g
+        for listener in backward_listeners:
+            listener(self)
 
     def _overflowed(self, leaf, leaves, before):
         """Undo a backward pass whose gradient stopped being finite, and say where."""

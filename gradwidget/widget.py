@@ -7,12 +7,14 @@ contract; docs/protocol.md describes them.
 
 import os
 import pathlib
+import weakref
 from collections import Counter
 
 import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
+from . import engine
 from .engine import Value
 from .graph import replay, snapshot
 
@@ -56,6 +58,15 @@ def layout_engine():
     return _engine
 
 
+_showing = weakref.WeakSet()         # the GraphWidgets alive in this kernel
+
+
+def _after_backward(root):
+    for w in list(_showing):
+        if w._root is root and w.comm is not None:
+            w.refresh()
+
+
 class GraphWidget(anywidget.AnyWidget):
     """`display(GraphWidget(loss))`: draws the graph under `loss` and plays its backward pass.
 
@@ -63,8 +74,9 @@ class GraphWidget(anywidget.AnyWidget):
     (both side by side). The replay never touches your `.grad` values; a graph on which
     `backward()` was never called plays all the same.
 
-    After changing leaf data, call `refresh()`: the graph is re-evaluated from its leaves
-    and only the numbers move (no relayout) unless the shape changed.
+    After changing leaf data, call `refresh()` (or `backward()` on the shown root, which
+    refreshes it too): the graph is re-evaluated from its leaves and only the numbers move
+    (no relayout) unless the shape changed.
     """
 
     _esm = _bundle("widget.js") if os.environ.get("ANYWIDGET_HMR") else _bundle("widget.js").read_text()
@@ -82,6 +94,9 @@ class GraphWidget(anywidget.AnyWidget):
         super().__init__(mode=mode, max_nodes=max_nodes, _engine=layout_engine(), **kwargs)
         self.refresh()
         self.on_msg(self._on_message)
+        _showing.add(self)
+        if _after_backward not in engine.backward_listeners:
+            engine.backward_listeners.append(_after_backward)
 
     @staticmethod
     def _check_root(root):
