@@ -8,11 +8,12 @@
 """
 
 from . import nn
+from .controls import interact
 from .dot import draw_dot
 from .engine import Value
 from .graph import replay, snapshot
 
-__all__ = ["Value", "nn", "draw_dot", "snapshot", "replay", "GraphWidget"]
+__all__ = ["Value", "nn", "draw_dot", "snapshot", "replay", "interact", "GraphWidget"]
 __version__ = "0.1.0"
 
 

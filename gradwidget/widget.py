@@ -15,6 +15,7 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from . import engine
+from .controls import find_leaf, slider_spec
 from .engine import Value
 from .graph import replay, snapshot
 
@@ -74,6 +75,9 @@ class GraphWidget(anywidget.AnyWidget):
     (both side by side). The replay never touches your `.grad` values; a graph on which
     `backward()` was never called plays all the same.
 
+    sliders: `{"a": (-3, 3), b_value: (-1, 1, 0.1)}` puts a slider beside the graph for each
+    leaf (named by label or passed as the Value); moving it re-evaluates the graph.
+
     After changing leaf data, call `refresh()` (or `backward()` on the shown root, which
     refreshes it too): the graph is re-evaluated from its leaves and only the numbers move
     (no relayout) unless the shape changed.
@@ -85,13 +89,17 @@ class GraphWidget(anywidget.AnyWidget):
     values = traitlets.Dict().tag(sync=True)
     mode = traitlets.Enum(WIDGET_MODES, default_value="accumulate").tag(sync=True)
     max_nodes = traitlets.Int(2500).tag(sync=True)
+    sliders = traitlets.List().tag(sync=True)
     _engine = traitlets.Instance(LayoutEngine).tag(sync=True, **widget_serialization)
 
-    def __init__(self, root, mode="accumulate", max_nodes=2500, **kwargs):
+    def __init__(self, root, mode="accumulate", max_nodes=2500, sliders=None, **kwargs):
         self._root = self._check_root(root)
         self.svg = None
         self._svg_path = None
+        self._slide = None
         super().__init__(mode=mode, max_nodes=max_nodes, _engine=layout_engine(), **kwargs)
+        if sliders:
+            self._leaf_sliders(sliders)
         self.refresh()
         self.on_msg(self._on_message)
         _showing.add(self)
@@ -119,10 +127,15 @@ class GraphWidget(anywidget.AnyWidget):
         Pass `root` to show another graph (e.g. a rebuilt loss): if its shape is the same,
         the picture keeps its layout and only the numbers change.
         """
-        if root is not None:
-            self._root = self._check_root(root)
-        self._root.forward()
-        snap = snapshot(self._root)
+        self._push(root, {})
+        return self
+
+    def _push(self, root, extra):
+        """Re-evaluate, snapshot and replay; one `values` update (plus `extra` fields)."""
+        root = self._root if root is None else self._check_root(root)
+        root.forward()
+        self._root = root
+        snap = snapshot(root)
         if len(snap) > self.max_nodes:
             structure, values = _summary(snap), {"data": [], "replays": {}}
         else:
@@ -133,13 +146,58 @@ class GraphWidget(anywidget.AnyWidget):
             }
         if structure.get("key") != self.structure.get("key"):
             self.structure = structure
-        self.values = values
-        return self
+        self.values = {**values, **extra}
 
     @traitlets.observe("max_nodes")
     def _max_nodes_changed(self, change):
         if self._root is not None and self.structure:
             self.refresh()
+
+    def _leaf_sliders(self, sliders):
+        if not isinstance(sliders, dict):
+            raise TypeError(f"sliders must be a dict {{leaf: (min, max[, step])}}, got {sliders!r}")
+        nodes = self._root.topo()
+        leaves = {}
+        specs = []
+        for key, spec in sliders.items():
+            leaf = find_leaf(nodes, key)
+            name = leaf.label or f"value {len(leaves)}"
+            leaves[name] = leaf
+            specs.append(slider_spec(name, spec, leaf.data))
+
+        def move(inputs):
+            for name, x in inputs.items():
+                leaves[name].data = x
+            return self._root
+
+        self._set_sliders(specs, move)
+
+    def _set_sliders(self, specs, move):
+        """Show `specs` as sliders; `move({name: value})` applies them and returns the root."""
+        self._slide = move
+        self.sliders = specs
+
+    def _on_slide(self, content):
+        """A slider moved: apply, re-evaluate, send the numbers (or say what went wrong).
+
+        The page sends one slide at a time and waits for the answer carrying its `seq`
+        before sending the latest position, so a fast drag never queues a backlog.
+        """
+        inputs = {s["name"]: s["value"] for s in self.sliders}
+        before = dict(inputs)
+        seq = content.get("seq")
+        try:
+            new = {str(k): float(v) for k, v in content.get("values", {}).items()}
+            unknown = sorted(set(new) - set(inputs))
+            if unknown:
+                raise ValueError(f"no slider named {', '.join(unknown)}")
+            inputs.update(new)
+            self._push(self._slide(inputs), {"seq": seq, "error": None})
+        except Exception as e:                # the page must learn why nothing moved
+            self._slide(before)               # put the inputs back as they were
+            self.values = {**self.values, "seq": seq, "error": f"{type(e).__name__}: {e}"}
+        else:
+            self.sliders = [dict(s, value=inputs[s["name"]]) for s in self.sliders]
 
     def export_svg(self, path=None):
         """Ask the page for the picture as SVG text.
@@ -151,7 +209,11 @@ class GraphWidget(anywidget.AnyWidget):
         self.send({"type": "export_svg"})
 
     def _on_message(self, _widget, content, _buffers):
-        if isinstance(content, dict) and content.get("type") == "svg":
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "slide" and self._slide is not None:
+            self._on_slide(content)
+        elif content.get("type") == "svg":
             self.svg = content.get("svg", "")
             if self._svg_path:
                 pathlib.Path(self._svg_path).write_text(self.svg)
