@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .engine import Value
 
@@ -40,6 +41,10 @@ class Snapshot:
 
     def __len__(self):
         return len(self.values)
+
+    def shape(self):
+        """What decides the picture's layout: ops, labels and edges (cheap to compare)."""
+        return (tuple(v.op for v in self.values), tuple(v.label for v in self.values), self.edges)
 
     def structure(self):
         """The graph's shape as the widget's `structure` trait (see docs/protocol.md)."""
@@ -70,8 +75,7 @@ def snapshot(root):
                     tuple(map(tuple, inputs)))
 
 
-@dataclass(frozen=True)
-class Deposit:
+class Deposit(NamedTuple):
     """One edge's contribution `local * out.grad`, arriving in node `into`."""
 
     edge: int
@@ -82,8 +86,7 @@ class Deposit:
     total: float       # the receiving node's grad right after this deposit
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     node: int                      # the node that fires
     deposits: tuple                # its Deposits, in argument order
 

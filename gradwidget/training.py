@@ -50,7 +50,7 @@ class TrainingView(ipywidgets.VBox):
     summary when it is too large to draw (a full-batch loss usually is).
     """
 
-    def __init__(self, example=None, max_rate=10.0, budget=0.1, max_nodes=2500, **kwargs):
+    def __init__(self, example=None, max_rate=10.0, budget=0.05, max_nodes=2500, **kwargs):
         if not max_rate > 0 or not 0 < budget < 1:
             raise ValueError(f"TrainingView needs max_rate > 0 and 0 < budget < 1, "
                              f"got max_rate={max_rate!r}, budget={budget!r}")

@@ -97,6 +97,7 @@ class GraphWidget(anywidget.AnyWidget):
         self.svg = None
         self._svg_path = None
         self._slide = None
+        self._shape = None
         super().__init__(mode=mode, max_nodes=max_nodes, _engine=layout_engine(), **kwargs)
         if sliders:
             self._leaf_sliders(sliders)
@@ -137,15 +138,16 @@ class GraphWidget(anywidget.AnyWidget):
         self._root = root
         snap = snapshot(root)
         if len(snap) > self.max_nodes:
-            structure, values = _summary(snap), {"data": [], "replays": {}}
+            shape, values = ("summary", len(snap), len(snap.edges)), {"data": [], "replays": {}}
         else:
-            structure = snap.structure()
+            shape = snap.shape()
             values = {
                 "data": snap.data(),
                 "replays": {m: replay(snap, m).to_json() for m in ("accumulate", "overwrite")},
             }
-        if structure.get("key") != self.structure.get("key"):
-            self.structure = structure
+        if shape != self._shape:              # only a new shape is sent (and relaid out)
+            self.structure = _summary(snap) if shape[0] == "summary" else snap.structure()
+            self._shape = shape
         self.values = {**values, **extra}
 
     @traitlets.observe("max_nodes")
@@ -224,7 +226,7 @@ def _summary(snap):
     ops = Counter(v.op or "leaf" for v in snap.values)
     uses = Counter(src for src, _, _ in snap.edges)
     return {
-        "key": f"summary-{len(snap)}-{len(snap.edges)}-{id(snap.values[-1])}",
+        "key": f"summary-{len(snap)}-{len(snap.edges)}",
         "root": snap.root,
         "nodes": [],
         "edges": [],
