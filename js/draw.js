@@ -1,6 +1,8 @@
 // SVG drawing, DOM APIs only (labels are user text: textContent, never innerHTML).
-// drawStructure() builds every element once for a layout; updateValues() then only
+// drawStructure() builds the nodes and edges once for a layout; updateValues() then only
 // changes text, attributes and classes, so numbers can change without anything moving.
+// Decorations that few nodes or edges need at a time (the "×2" badges, the values written
+// on edges) are created when first needed, which keeps big graphs quick to draw.
 import { formatNumber, fullNumber } from "./format.js";
 import { shownLabel, opBadgeWidth } from "./layout.js";
 
@@ -29,26 +31,21 @@ export function drawStructure(svg, layout, structure) {
   };
   const edgeLayer = make(svg, "g", { class: "gw-edges" });
   const nodeLayer = make(svg, "g", { class: "gw-nodes" });
-  const labelLayer = make(svg, "g", { class: "gw-edge-labels" });
+  const labelLayer = make(svg, "g", { class: "gw-edge-labels" }); // above the nodes
 
-  const edges = structure.edges.map((edge) => {
-    const geometry = layout.edges[edge.id];
-    const path = make(edgeLayer, "path", {
+  const edges = structure.edges.map((edge) => ({
+    edge,
+    path: make(edgeLayer, "path", {
       class: "gw-edge",
-      d: geometry.path,
+      d: layout.edges[edge.id].path,
       "data-id": edge.id,
       "data-src": edge.src,
       "data-dst": edge.dst,
       "marker-end": markers.normal,
-    });
-    const label = make(labelLayer, "text", { class: "gw-edge-label", x: geometry.labelX, y: geometry.labelY - 5, "data-edge": edge.id });
-    const op = make(label, "tspan", { class: "gw-edge-op" });
-    const value = make(label, "tspan", { class: "gw-contrib" });
-    return { edge, path, label, op, value };
-  });
-
+    }),
+  }));
   const nodes = structure.nodes.map((node) => drawNode(nodeLayer, node, layout.nodes[node.id]));
-  return { svg, structure, layout, nodes, edges, markers };
+  return { svg, structure, layout, nodes, edges, markers, labelLayer, labels: new Map() };
 }
 
 function arrowMarker(svg, id, className) {
@@ -82,11 +79,31 @@ function drawNode(layer, node, box) {
   const data = make(g, "text", { class: "gw-data", x: w - 10, y: 46 });
   make(g, "text", { class: "gw-key", x: 10, y: 61 }, "grad");
   const grad = make(g, "text", { class: "gw-grad", x: w - 10, y: 61 });
-  // "×2": how many contributions the grad is a sum of, on the bottom border by the grad.
-  const count = make(g, "g", { class: "gw-count", transform: `translate(${w - 12},${h})` });
-  const countBox = make(count, "rect", { class: "gw-count-box", y: -8, height: 16, rx: 8 });
-  const countText = make(count, "text", { class: "gw-count-text", y: 4 });
-  return { g, data, grad, countBox, countText };
+  return { g, data, grad, w, h, badge: null };
+}
+
+// "×2": how many contributions the grad is a sum of, on the bottom border by the grad.
+// Shown by CSS while the node is .gw-multi.
+function setCountBadge(node, count) {
+  if (!node.badge) {
+    const g = make(node.g, "g", { class: "gw-count", transform: `translate(${node.w - 12},${node.h})` });
+    node.badge = { box: make(g, "rect", { class: "gw-count-box", y: -8, height: 16, rx: 8 }), text: make(g, "text", { class: "gw-count-text", y: 4 }) };
+  }
+  const width = 18 + 7 * String(count).length;
+  setText(node.badge.text, `×${count}`);
+  node.badge.box.setAttribute("x", -width / 2);
+  node.badge.box.setAttribute("width", width);
+}
+
+// The value an edge deposits, written near its source: "+= -2" (or "= -2" in overwrite),
+// and "lost 10" struck through for a term a later deposit overwrote.
+function edgeLabel(view, edgeId) {
+  if (!view.labels.has(edgeId)) {
+    const { labelX, labelY } = view.layout.edges[edgeId];
+    const text = make(view.labelLayer, "text", { class: "gw-edge-label", x: labelX, y: labelY - 5, "data-edge": edgeId });
+    view.labels.set(edgeId, { text, op: make(text, "tspan", { class: "gw-edge-op" }), value: make(text, "tspan", { class: "gw-contrib" }) });
+  }
+  return view.labels.get(edgeId);
 }
 
 /**
@@ -104,26 +121,29 @@ export function updateValues(view, { data, at, mode }) {
     classList.toggle("gw-active", at.active === id);
     classList.toggle("gw-fresh", freshNodes.has(id));
     classList.toggle("gw-lost", (at.lost[id]?.length ?? 0) > 0);
-    if (count > 1) {
-      setText(node.countText, `×${count}`);
-      const width = 10 + 7 * String(count).length + 8;
-      node.countBox.setAttribute("x", -width / 2);
-      node.countBox.setAttribute("width", width);
-    }
+    if (count > 1) setCountBadge(node, count);
   });
-  for (const { edge, path, label, op, value } of view.edges) {
+  for (const { edge, path } of view.edges) {
     const fresh = at.fresh.has(edge.id);
     const lost = !fresh && at.lostEdges.has(edge.id);
     path.classList.toggle("gw-fresh", fresh);
     path.classList.toggle("gw-lost", lost);
     const marker = fresh ? view.markers.fresh : lost ? view.markers.lost : view.markers.normal;
     if (path.getAttribute("marker-end") !== marker) path.setAttribute("marker-end", marker);
-    label.classList.toggle("gw-show", fresh || lost);
-    label.classList.toggle("gw-lost", lost);
-    if (fresh || lost) {
-      setText(op, lost ? "lost " : mode === "overwrite" ? "= " : "+= ");
-      setNumber(value, at.byEdge.get(edge.id).value);
+  }
+  const labelled = new Set([...at.fresh, ...at.lostEdges]);
+  for (const [id, label] of view.labels) {
+    if (!labelled.has(id)) {
+      label.text.remove();
+      view.labels.delete(id);
     }
+  }
+  for (const id of labelled) {
+    const label = edgeLabel(view, id);
+    const lost = !at.fresh.has(id);
+    label.text.classList.toggle("gw-lost", lost);
+    setText(label.op, lost ? "lost " : mode === "overwrite" ? "= " : "+= ");
+    setNumber(label.value, at.byEdge.get(id).value);
   }
 }
 

@@ -61,8 +61,12 @@ export function createEngine(source, { Worker = globalThis.Worker } = {}) {
     port = new Worker(url);
     port.onmessage = onAnswer;
     port.onerror = (event) => {
-      if (answered) return; // a worker that has answered once is working
       event.preventDefault?.();
+      if (answered) { // a working worker crashed: fail what it was doing, do not hang
+        for (const request of pending.values()) request.reject(new Error(event.message || "the layout worker failed"));
+        pending.clear();
+        return;
+      }
       port.terminate?.();
       useMainThread();
     };

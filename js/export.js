@@ -22,6 +22,7 @@ export function exportSvg(panels, content, themeFrom) {
 
   const out = doc.createElementNS(SVG, "svg");
   out.setAttribute("xmlns", SVG);
+  out.setAttribute("class", "gw-svg"); // the drawing's font for the panel titles too
   out.setAttribute("width", width);
   out.setAttribute("height", panelH);
   out.setAttribute("viewBox", `0 0 ${width} ${panelH}`);

@@ -21,11 +21,6 @@ export function explain(structure, data, at, id, mode = "accumulate") {
   return { forward: forwardLine(structure, data, node, name), grad: gradParts(structure, at, node, name, mode) };
 }
 
-/** The explanation as one plain string (what a screen reader or a test reads). */
-export function explanationText({ forward, grad }) {
-  return `${forward}\n${grad.map((part) => part.text).join("")}`;
-}
-
 function forwardLine(structure, data, node, name) {
   const value = fmt(data?.[node.id]);
   if (!node.op) return `${name} = ${value} (leaf)`;

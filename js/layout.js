@@ -2,7 +2,7 @@
 // One Graphviz node per value node (the op is drawn inside it), fixed-size boxes whose
 // size depends only on the structure, so the same structure always gets the same layout.
 
-export const NODE_H = 68;
+export const NODE_H = 72; // leaves room under "grad" for the "×2" badge on the bottom border
 const MIN_W = 132; // room for "grad" plus the longest formatted number ("-1.235e-15")
 const PAD = 10;
 const LABEL_CHAR_W = 7.6; // bold 13px, a generous average so text never overflows

@@ -30,6 +30,7 @@ export function replayAt(structure, replay, k, mode = "accumulate") {
   for (let i = 0; i < index; i++) {
     const { node: from, deposits } = steps[i];
     for (const { edge, value, total } of deposits) {
+      if (!edges.has(edge)) continue; // values for another structure (mid-update): ignore
       const { src, slot } = edges.get(edge);
       const term = { edge, value, total, from, slot };
       terms[src].push(term);

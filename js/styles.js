@@ -28,9 +28,8 @@ export const SVG_CSS = `
 .gw-lost .gw-count-box { fill: var(--jp-error-color1, #d32f2f); }
 .gw-fresh .gw-grad { fill: var(--jp-brand-color1, #1976d2); }
 .gw-active .gw-box { stroke: var(--jp-brand-color1, #1976d2); stroke-width: 3; stroke-dasharray: none; }
-.gw-edge-label { display: none; font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: middle;
+.gw-edge-label { font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: middle;
   fill: var(--jp-brand-color1, #1976d2); paint-order: stroke; stroke: var(--jp-layout-color0, #ffffff); stroke-width: 4px; stroke-linejoin: round; }
-.gw-edge-label.gw-show { display: inline; }
 .gw-edge-label.gw-lost { fill: var(--jp-error-color1, #d32f2f); font-weight: 400; }
 .gw-edge-label.gw-lost .gw-contrib { text-decoration: line-through; }
 .gw-edge-op { fill-opacity: 0.75; }
@@ -44,7 +43,6 @@ const UI_CSS = `
 .gradwidget .gw-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 8px;
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); background: var(--jp-layout-color1, #fafafa); border-radius: 6px 6px 0 0; }
 .gradwidget .gw-group { display: flex; align-items: center; gap: 2px; }
-.gradwidget .gw-spacer { flex: 1; }
 .gradwidget button, .gradwidget select { font: inherit; color: inherit; background: var(--jp-layout-color0, #ffffff);
   border: 1px solid var(--jp-border-color1, #bdbdbd); border-radius: 4px; height: 26px; min-width: 26px; padding: 0 6px;
   cursor: pointer; display: inline-flex; align-items: center; justify-content: center; gap: 4px; }
@@ -58,15 +56,25 @@ const UI_CSS = `
 .gradwidget .gw-segmented button:last-child { border-radius: 0 4px 4px 0; }
 .gradwidget svg.gw-icon { width: 14px; height: 14px; fill: currentColor; }
 .gradwidget .gw-scrub { width: 140px; accent-color: var(--jp-brand-color1, #1976d2); }
-.gradwidget .gw-step { font-variant-numeric: tabular-nums; color: var(--jp-ui-font-color2, #757575); min-width: 9em; }
+.gradwidget .gw-step { flex: 1 1 8em; min-width: 6em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+  font-variant-numeric: tabular-nums; color: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-sliders { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 18px; padding: 6px 10px;
+  border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); }
+.gradwidget .gw-sliders[hidden] { display: none; }
+.gradwidget .gw-slider { display: inline-flex; align-items: center; gap: 6px; }
+.gradwidget .gw-slider-name { font-weight: 600; }
+.gradwidget .gw-slider input { width: 140px; accent-color: var(--jp-brand-color1, #1976d2); }
+.gradwidget .gw-slider output { font-family: var(--jp-code-font-family, ui-monospace, monospace); min-width: 4.5em; }
+.gradwidget .gw-slider-error { color: var(--jp-error-color1, #d32f2f); }
 .gradwidget .gw-stage { display: flex; gap: 8px; padding: 8px; }
+.gradwidget .gw-stage.gw-stacked { flex-direction: column; }
 .gradwidget .gw-panel { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 4px; }
 .gradwidget .gw-panel-title { font-weight: 600; font-size: 12px; color: var(--jp-ui-font-color1, #424242); }
 .gradwidget .gw-panel-title.gw-bug { color: var(--jp-error-color1, #d32f2f); }
 .gradwidget svg.gw-svg { display: block; width: 100%; background: var(--jp-layout-color0, #ffffff); cursor: grab; touch-action: none; }
 .gradwidget svg.gw-svg.gw-dragging { cursor: grabbing; }
 .gradwidget .gw-node { cursor: pointer; }
-.gradwidget .gw-node:hover .gw-box { stroke: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-node:hover .gw-box { stroke-width: 2; }
 .gradwidget .gw-node.gw-pinned .gw-box { stroke: var(--jp-ui-font-color1, #424242); stroke-width: 2; }
 .gradwidget .gw-inspector { min-height: 2.8em; padding: 6px 10px; border-top: 1px solid var(--jp-border-color2, #e0e0e0);
   font-family: var(--jp-code-font-family, ui-monospace, monospace); font-size: 12px; line-height: 1.5; white-space: pre-wrap; }

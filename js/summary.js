@@ -1,25 +1,11 @@
-// What the widget shows instead of a drawing when a graph has more than max_nodes nodes:
-// counts that say what the graph is, and a "Draw anyway" button.
+// What the widget shows instead of a drawing when the graph has more than max_nodes nodes.
+// Python sends only counts then (docs/protocol.md, "A graph too large to draw"); the
+// "Draw anyway" button asks it for the full graph.
 
-/** Counts for a structure: nodes, edges, leaves, multi-contribution nodes, nodes per op. */
-export function summarize(structure) {
-  const uses = new Map(); // node id -> edges leaving it = deposits it receives in a backward pass
-  for (const edge of structure.edges) uses.set(edge.src, (uses.get(edge.src) ?? 0) + 1);
-  const perOp = new Map();
-  for (const node of structure.nodes) {
-    const op = node.op || "leaf";
-    perOp.set(op, (perOp.get(op) ?? 0) + 1);
-  }
-  return {
-    nodes: structure.nodes.length,
-    edges: structure.edges.length,
-    leaves: perOp.get("leaf") ?? 0,
-    multi: [...uses.values()].filter((count) => count > 1).length,
-    perOp: [...perOp].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
-  };
-}
-
-/** Writes the summary into `el`; `onDraw` runs when the user asks to draw anyway. */
+/**
+ * Writes `summary` ({nodes, edges, leaves, ops: {op: count}, multi}) into `el`;
+ * `onDraw` runs when the user asks to draw anyway.
+ */
 export function renderSummary(el, summary, maxNodes, onDraw) {
   const doc = el.ownerDocument;
   const make = (tag, text) => {
@@ -34,7 +20,8 @@ export function renderSummary(el, summary, maxNodes, onDraw) {
     `so it is summarized instead of drawn. ${summary.leaves} leaves; ` +
     `${summary.multi} nodes get more than one contribution in the backward pass.`);
   const table = make("table");
-  for (const [op, count] of summary.perOp) {
+  const ops = Object.entries(summary.ops ?? {}).sort((a, b) => b[1] - a[1]);
+  for (const [op, count] of [...ops, ["leaf", summary.leaves]]) {
     const row = make("tr");
     row.append(make("td", op), make("td", String(count)));
     table.append(row);

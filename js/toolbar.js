@@ -70,8 +70,6 @@ export function buildToolbar(doc, actions) {
   }
   speed.addEventListener("change", () => actions.player("speed", Number(speed.value)));
 
-  make("span", "gw-spacer", el);
-
   const modes = make("div", "gw-group gw-segmented", el);
   modes.setAttribute("role", "group");
   modes.setAttribute("aria-label", "Mode");
@@ -93,6 +91,7 @@ export function buildToolbar(doc, actions) {
     scrub.max = String(player.length);
     scrub.value = String(player.index);
     status.textContent = text;
+    status.title = text;
     speed.value = String(player.speed);
     for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
   };

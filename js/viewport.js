@@ -27,6 +27,15 @@ export function panView(view, dx, dy, clientWidth) {
   return { ...view, x: view.x - dx * unitsPerPx, y: view.y - dy * unitsPerPx };
 }
 
+/** Whether compare mode's two panels should stack (one above the other) in a stage
+ * `width` px wide: only when side by side would shrink the drawing below 75% and
+ * stacking shows it larger. */
+export function shouldStack(content, width, gap = 8) {
+  const fit = (w) => Math.min(1, w / (content.width + 2 * PAD));
+  const sideBySide = fit((width - gap) / 2);
+  return sideBySide < 0.75 && fit(width) > sideBySide;
+}
+
 /** Height in px for a panel `width` px wide: the graph's height once fitted to that
  * width (never magnified), within calm limits. */
 export function panelHeight(content, width) {

@@ -9,9 +9,10 @@ import { parseLayout, toDot } from "./layout.js";
 import { createPlayer, intervalMs, update } from "./player.js";
 import { replayAt } from "./replay.js";
 import { injectStyles } from "./styles.js";
-import { renderSummary, summarize } from "./summary.js";
+import { createSliders } from "./sliders.js";
+import { renderSummary } from "./summary.js";
 import { buildToolbar } from "./toolbar.js";
-import { createViewport } from "./viewport.js";
+import { createViewport, shouldStack } from "./viewport.js";
 
 // The panels each mode shows: which replay drives each, and its title in compare mode.
 const PANELS = {
@@ -34,7 +35,6 @@ function render({ model, el }) {
   let clock = null; // "Laying out… 1.2 s" counter
   let generation = 0; // bumps on every relayout; late answers for older ones are dropped
   let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
-  let approvedKey = null; // structure key the user chose to draw despite max_nodes
   let hovered = null;
   let pinned = null;
 
@@ -51,16 +51,19 @@ function render({ model, el }) {
     zoom: (factor) => viewport?.zoom(factor),
     exportSvg: () => layout && download(doc, svgText(), "gradwidget.svg"),
   });
+  const sliders = createSliders(doc, (message) => model.send(message));
   const stage = doc.createElement("div");
   stage.className = "gw-stage";
   const inspector = doc.createElement("div");
   inspector.className = "gw-inspector";
-  root.append(toolbar.el, stage, inspector);
+  root.append(toolbar.el, sliders.el, stage, inspector);
   el.append(root);
 
   const mode = () => (PANELS[model.get("mode")] ? model.get("mode") : "accumulate");
   const values = () => model.get("values") ?? {};
   const replayOf = (name) => values().replays?.[name] ?? { steps: [], grad: [] };
+  // Python may send new values just before or after the structure they belong to.
+  const valuesFit = () => values().data?.length === structure?.nodes?.length;
   const stepCount = () => Math.max(...PANELS[mode()].map((panel) => replayOf(panel.replay).steps.length));
 
   // ---- layout and drawing -------------------------------------------------------------
@@ -88,31 +91,36 @@ function render({ model, el }) {
     layout = null;
     hovered = pinned = null;
     player = update(player, "resize", stepCount());
-    if (!structure?.nodes?.length) {
-      showMessage("No graph to show yet.", "empty");
-      return;
-    }
-    const count = structure.nodes.length;
-    const maxNodes = model.get("max_nodes");
-    if (maxNodes != null && count > maxNodes && approvedKey !== structure.key) {
+    const summary = structure?.summary;
+    if (summary) { // too large: Python sent counts only
       clearPanels();
-      renderSummary(stage, summarize(structure), maxNodes, () => {
-        approvedKey = structure.key;
-        relayout();
+      renderSummary(stage, summary, model.get("max_nodes"), () => {
+        showMessage("Asking the kernel for the full graph…", "layout");
+        model.set("max_nodes", summary.nodes); // Python answers with the whole graph
+        model.save_changes();
       });
       root.dataset.state = "summary";
       syncControls();
       return;
     }
+    if (!structure?.nodes?.length) {
+      showMessage("No graph to show yet.", "empty");
+      return;
+    }
 
+    const count = structure.nodes.length;
     const started = performance.now();
     const message = showMessage(`Laying out ${count} nodes…`, "layout");
+    let where = "";
     clock = setInterval(() => {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      message.textContent = `Laying out ${count} nodes… ${seconds} s`;
+      message.textContent = `Laying out ${count} nodes… ${seconds} s${where}`;
     }, 100);
     drawn = engineFor(model)
-      .then((engine) => engine.layout(toDot(structure)))
+      .then((engine) => {
+        if (engine.where === "main thread") where = " (this page allows no workers: the page waits)";
+        return engine.layout(toDot(structure));
+      })
       .then((json) => {
         if (mine !== generation) return;
         layout = parseLayout(json);
@@ -145,6 +153,7 @@ function render({ model, el }) {
       return { ...spec, box, svg, drawing: drawStructure(svg, layout, structure), at: null };
     });
     stage.replaceChildren(...panels.map((panel) => panel.box));
+    arrange();
     viewport = createViewport(panels.map((panel) => panel.svg), layout, { onClick: onSvgClick });
     for (const panel of panels) {
       panel.svg.addEventListener("pointerover", onHover);
@@ -155,8 +164,17 @@ function render({ model, el }) {
     refresh();
   }
 
+  // Compare mode: side by side, unless that would make the drawing too small to read.
+  function arrange() {
+    const style = getComputedStyle(stage);
+    const width = stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const stacked = panels.length > 1 && width > 0 && shouldStack(layout, width);
+    stage.classList.toggle("gw-stacked", stacked);
+  }
+
   // Values only: text and classes change, nothing is recreated or moved.
   function refresh() {
+    if (!valuesFit()) return syncControls(); // the values for this structure are on their way
     const data = values().data;
     for (const panel of panels) {
       panel.at = replayAt(structure, replayOf(panel.replay), player.index, panel.replay);
@@ -173,7 +191,7 @@ function render({ model, el }) {
   function statusText() {
     const { index, length } = player;
     const step = `Step ${index} / ${length}`;
-    if (!structure?.nodes?.length || !layout) return step;
+    if (!layout || !valuesFit()) return step;
     if (index === 0) return `${step} · seed ${nodeName(structure.nodes[structure.root])}.grad = 1`;
     const firing = replayOf(PANELS[mode()][0].replay).steps[index - 1];
     const fires = firing ? ` · ${nodeName(structure.nodes[firing.node])} fires` : "";
@@ -258,6 +276,7 @@ function render({ model, el }) {
   }
 
   const onValues = () => {
+    sliders.answered(values());
     player = update(player, "resize", stepCount());
     if (layout) refresh();
     else syncControls();
@@ -267,19 +286,25 @@ function render({ model, el }) {
     if (layout) drawPanels();
     else syncControls();
   };
+  const onSliders = () => sliders.setSpecs(model.get("sliders") ?? []);
   const handlers = [
     ["change:structure", relayout],
-    ["change:max_nodes", relayout],
     ["change:values", onValues],
     ["change:mode", onMode],
+    ["change:sliders", onSliders],
     ["msg:custom", onCustom],
   ];
   for (const [name, fn] of handlers) model.on(name, fn);
 
   // Refit when the panel gets its size (first attach) or is resized, until the user pans.
-  const resizer = typeof ResizeObserver === "function" ? new ResizeObserver(() => viewport?.refit()) : null;
+  const resizer = typeof ResizeObserver === "function" ? new ResizeObserver(() => {
+    if (!layout) return;
+    arrange();
+    viewport?.refit();
+  }) : null;
   resizer?.observe(stage);
 
+  onSliders();
   relayout();
 
   return () => {

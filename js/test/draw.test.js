@@ -86,7 +86,7 @@ describe("updateValues", () => {
     const { svg, drawing } = draw();
     show(drawing, "accumulate", 2); // f fired: a += 10, c += -10
     expect([...svg.querySelectorAll(".gw-active")].map((g) => g.dataset.label)).toEqual(["f"]);
-    const shown = [...svg.querySelectorAll(".gw-edge-label.gw-show")];
+    const shown = [...svg.querySelectorAll(".gw-edge-label")];
     expect(shown.map((t) => [t.dataset.edge, t.textContent])).toEqual([["4", "+= 10"], ["5", "+= -10"]]);
     expect(svg.querySelectorAll("path.gw-edge.gw-fresh")).toHaveLength(2);
   });
@@ -97,7 +97,11 @@ describe("updateValues", () => {
     const lost = [...svg.querySelectorAll("path.gw-edge.gw-lost")].map((p) => p.dataset.id);
     expect(lost).toEqual(["4", "5"]);
     expect(svg.querySelector('.gw-edge-label[data-edge="4"]').textContent).toBe("lost 10");
+    expect(svg.querySelectorAll(".gw-edge-label")).toHaveLength(4); // 2 lost + 2 just deposited
     expect(node(svg, "a").classList.contains("gw-lost")).toBe(true);
+    show(drawing, "accumulate", 4);
+    expect([...svg.querySelectorAll(".gw-edge-label")].map((t) => t.textContent)).toEqual(["+= -6", "+= -4"]);
+    expect(node(svg, "a").classList.contains("gw-lost")).toBe(false);
   });
 
   test("a values update moves and recreates nothing", () => {

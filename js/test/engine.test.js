@@ -56,3 +56,16 @@ test("the same DOT is laid out once", async () => {
   expect(sent).toHaveLength(1);
   expect(await engine.layout("digraph { x }")).toBe('{"n":2}');
 });
+
+test("a worker that crashes after working fails its pending layout instead of hanging", async () => {
+  class FlakyWorker {
+    postMessage({ id }) {
+      if (id === 1) setTimeout(() => this.onmessage({ data: { id, json: "{}" } }));
+      else setTimeout(() => this.onerror({ message: "out of memory" }));
+    }
+  }
+  const engine = createEngine(source, { Worker: FlakyWorker });
+  expect(await engine.layout("digraph { a }")).toBe("{}");
+  await expect(engine.layout("digraph { b }")).rejects.toThrow("out of memory");
+  expect(engine.where).toBe("worker");
+});

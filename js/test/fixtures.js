@@ -67,6 +67,18 @@ export const doubled = {
   },
 };
 
+// What Python sends instead of a graph above max_nodes.
+export const summarized = {
+  structure: {
+    key: "summary-65817",
+    root: 65816,
+    nodes: [],
+    edges: [],
+    summary: { nodes: 65817, edges: 98000, leaves: 540, ops: { "+": 31000, "*": 30800, tanh: 3477 }, multi: 340 },
+  },
+  values: { data: [], replays: {} },
+};
+
 /**
  * A random layered DAG of about `size` nodes (inputs only from the 2 previous layers,
  * like real networks), reduced by + to one root, with both replays. For load tests;

@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from "vitest";
-import { explain, explanationText, nodeName, renderExplanation } from "../inspector.js";
+import { explain, nodeName, renderExplanation } from "../inspector.js";
 import { replayAt } from "../replay.js";
 import { diamond, doubled } from "./fixtures.js";
 
 const { structure, values } = diamond;
 const at = (mode, k = 4) => replayAt(structure, values.replays[mode], k, mode);
+const explanationText = ({ forward, grad }) => `${forward}\n${grad.map((part) => part.text).join("")}`;
 const text = (s, v, mode, id, k) => explanationText(explain(s, v.data, replayAt(s, v.replays[mode], k ?? 99, mode), id, mode));
 
 describe("explain", () => {

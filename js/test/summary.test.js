@@ -1,25 +1,24 @@
 // @vitest-environment happy-dom
 import { expect, test, vi } from "vitest";
-import { renderSummary, summarize } from "../summary.js";
-import { diamond } from "./fixtures.js";
+import { renderSummary } from "../summary.js";
 
-test("summarize counts nodes, edges, leaves, ops and multi-contribution nodes", () => {
-  expect(summarize(diamond.structure)).toEqual({
-    nodes: 7,
-    edges: 8,
-    leaves: 3,
-    multi: 2, // a and c are each used twice
-    perOp: [["leaf", 3], ["*", 2], ["+", 1], ["-", 1]],
-  });
-});
+const summary = { nodes: 65817, edges: 98000, leaves: 540, ops: { "+": 31000, "*": 30800, tanh: 3477 }, multi: 340 };
 
-test("renderSummary shows the counts and draws on request", () => {
+test("renderSummary shows the counts, ops by count, and draws on request", () => {
   const el = document.createElement("div");
   const onDraw = vi.fn();
-  renderSummary(el, summarize(diamond.structure), 5, onDraw);
-  expect(el.textContent).toContain("7 nodes and 8 edges");
-  expect(el.textContent).toContain("max_nodes = 5");
-  expect(el.querySelectorAll("tr")).toHaveLength(4);
+  renderSummary(el, summary, 2500, onDraw);
+  expect(el.textContent).toContain("65817 nodes and 98000 edges");
+  expect(el.textContent).toContain("max_nodes = 2500");
+  expect(el.textContent).toContain("540 leaves; 340 nodes get more than one contribution");
+  const rows = [...el.querySelectorAll("tr")].map((tr) => tr.textContent);
+  expect(rows).toEqual(["+31000", "*30800", "tanh3477", "leaf540"]);
   el.querySelector("button").click();
   expect(onDraw).toHaveBeenCalledOnce();
+});
+
+test("labels in a summary are text", () => {
+  const el = document.createElement("div");
+  renderSummary(el, { ...summary, ops: { "<b>x</b>": 1 } }, 10, () => {});
+  expect(el.querySelector("b")).toBeNull();
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { fitView, panelHeight, panView, zoomView } from "../viewport.js";
+import { fitView, panelHeight, panView, shouldStack, zoomView } from "../viewport.js";
 
 test("a small graph is centered at natural size", () => {
   const view = fitView({ width: 200, height: 100 }, { width: 800, height: 400 });
@@ -31,4 +31,11 @@ test("panel height follows the graph fitted to the width, within limits", () => 
   expect(panelHeight({ width: 1568, height: 368 }, 800)).toBe(200); // shrunk by half to fit
   expect(panelHeight({ width: 400, height: 10 }, 800)).toBe(160);
   expect(panelHeight({ width: 400, height: 5000 }, 800)).toBe(540);
+});
+
+test("compare panels stack only when side by side would shrink the drawing a lot", () => {
+  const diamond = { width: 760, height: 250 };
+  expect(shouldStack(diamond, 1800)).toBe(false); // both fit at full size
+  expect(shouldStack(diamond, 900)).toBe(true); // 58% side by side, 100% stacked
+  expect(shouldStack({ width: 400, height: 250 }, 900)).toBe(false);
 });

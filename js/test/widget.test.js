@@ -2,10 +2,10 @@
 // The whole view with a fake model; layouts come from the real Graphviz through a
 // stand-in page engine (happy-dom has no Worker for the real one).
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
-import { afterEach, beforeAll, beforeEach, expect, test, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import widget from "../widget.js";
 import { fakeModel } from "../dev/fake-model.js";
-import { diamond } from "./fixtures.js";
+import { diamond, randomDag, summarized } from "./fixtures.js";
 
 let layouts;
 beforeAll(async () => {
@@ -132,12 +132,71 @@ test("hover explains a node's grad term by term; a click pins it", async () => {
   expect($(".gw-inspector s.gw-lost-term").textContent).toBe("10 (from f, left)");
 });
 
-test("above max_nodes: a summary, then Draw anyway draws", async () => {
-  await show({ max_nodes: 5 });
+test("a summarized graph shows its counts; Draw anyway asks Python for the graph", async () => {
+  await show({ ...summarized, max_nodes: 2500 });
+  expect($(".gradwidget").dataset.state).toBe("summary");
   expect($$("g.gw-node")).toHaveLength(0);
-  expect($(".gw-summary").textContent).toContain("7 nodes and 8 edges");
+  expect($(".gw-summary").textContent).toContain("65817 nodes and 98000 edges");
   $(".gw-summary button").click();
+  expect(model.get("max_nodes")).toBe(65817);
+  expect(model.saved).toBe(1);
+  model.set("values", diamond.values); // what Python then sends
+  model.set("structure", diamond.structure);
   await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(7));
+});
+
+describe("sliders", () => {
+  const specs = [{ name: "a", min: -3, max: 3, step: 0.1, value: 2 }, { name: "c", min: 0, max: 8, step: 0.5, value: 4 }];
+  const slide = (name, value) => {
+    const input = $(`.gw-sliders input[aria-label="${name}"]`);
+    input.value = String(value);
+    input.dispatchEvent(new Event("input"));
+  };
+  const answer = (seq, extra = {}) => model.set("values", { ...diamond.values, seq, error: null, ...extra });
+
+  test("one per spec, at its value", async () => {
+    await show({ sliders: specs });
+    const inputs = $$(".gw-sliders input[type=range]");
+    expect(inputs.map((i) => [i.getAttribute("aria-label"), i.min, i.max, i.step, i.value])).toEqual([
+      ["a", "-3", "3", "0.1", "2"], ["c", "0", "8", "0.5", "4"]]);
+    expect($(".gw-sliders").hidden).toBe(false);
+  });
+
+  test("no sliders, no slider row", async () => {
+    await show();
+    expect($(".gw-sliders").hidden).toBe(true);
+  });
+
+  test("one slide in flight; moves meanwhile go in the next one", async () => {
+    await show({ sliders: specs });
+    slide("a", 1);
+    slide("a", 1.5);
+    slide("c", 6);
+    expect(model.sent).toHaveLength(1);
+    const first = model.sent[0];
+    expect(first).toMatchObject({ type: "slide", values: { a: 1 } });
+    answer(first.seq - 1); // an answer to something else changes nothing
+    expect(model.sent).toHaveLength(1);
+    answer(first.seq);
+    expect(model.sent).toHaveLength(2);
+    expect(model.sent[1]).toMatchObject({ type: "slide", values: { a: 1.5, c: 6 } });
+    expect(model.sent[1].seq).not.toBe(first.seq);
+  });
+
+  test("an error is shown and the slider goes back to what Python kept", async () => {
+    await show({ sliders: specs });
+    slide("a", -2);
+    answer(model.sent[0].seq, { error: "ValueError: log of -2" });
+    expect($(".gw-slider-error").textContent).toBe("ValueError: log of -2");
+    expect($('.gw-sliders input[aria-label="a"]').value).toBe("2");
+  });
+
+  test("confirmed positions from Python move the sliders", async () => {
+    await show({ sliders: specs });
+    model.set("sliders", [{ ...specs[0], value: -1 }, specs[1]]);
+    expect($('.gw-sliders input[aria-label="a"]').value).toBe("-1");
+    expect($(".gw-sliders output").textContent).toBe("-1");
+  });
 });
 
 test("a new structure is laid out and drawn", async () => {
@@ -146,6 +205,17 @@ test("a new structure is laid out and drawn", async () => {
   model.set("structure", structure);
   await vi.waitFor(() => expect($('g.gw-node[data-label="a2"]')).not.toBeNull());
   expect(layouts).toBe(2);
+});
+
+test("values that arrive before their structure are held until it is drawn", async () => {
+  await show();
+  const next = randomDag(30, 2);
+  model.set("values", next.values); // the old drawing must not choke on them
+  expect(grad("a")).toBe("4");
+  model.set("structure", next.structure);
+  await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(next.structure.nodes.length));
+  const root = $(`g.gw-node[data-id="${next.structure.root}"] .gw-grad`);
+  expect(root.textContent).toBe("1");
 });
 
 test("export_svg is answered with the drawing as SVG text", async () => {

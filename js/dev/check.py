@@ -1,0 +1,160 @@
+"""Looks at the built widget in headless Chromium: screenshots, console errors, timings.
+
+Usage (from the repo root, after `npm run build`):
+    python js/dev/check.py [OUT_DIR]        # default OUT_DIR: test-artifacts/js
+Serves the repo on 127.0.0.1 (a free port), opens js/dev/index.html with several cases,
+saves PNGs to OUT_DIR, prints layout and update timings, and exits 1 on any console error.
+"""
+import asyncio
+import functools
+import http.server
+import json
+import pathlib
+import sys
+import threading
+
+from playwright.async_api import async_playwright
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# name, query, actions (key:K, hover:LABEL, click:SELECTOR)
+SHOTS = [
+    ("diamond-final", "case=diamond", []),
+    ("diamond-step2-hover-a", "case=diamond", ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover:a"]),
+    ("diamond-compare-hover-c", "case=diamond&mode=compare", ["hover:c"]),
+    ("diamond-compare-dark-step3", "case=diamond&mode=compare&theme=dark",
+     ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight", "click:g.gw-node[data-label=c]"]),
+    ("doubled-a-plus-a", "case=doubled", ["hover:a"]),
+    ("label-is-text", "case=evil", []),
+    ("summary-above-max-nodes", "case=big", []),
+    ("random-200", "case=random&n=200", []),
+    ("sliders", "case=sliders&mode=compare", ["key:Home", "key:ArrowRight"]),
+    ("no-worker-fallback", "case=diamond&noworker=1", []),
+]
+
+READY = "document.querySelector('.gradwidget')?.dataset.state && document.querySelector('.gradwidget').dataset.state !== 'layout'"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve():
+    handler = functools.partial(QuietHandler, directory=str(ROOT))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+async def open_case(browser, base, query, errors):
+    page = await browser.new_page(viewport={"width": 1200, "height": 800})
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{query}: {m.text}"))
+    page.on("pageerror", lambda e: errors.append(f"{query}: {e}"))
+    await page.goto(f"{base}/js/dev/index.html?{query}")
+    await page.wait_for_function(READY, timeout=120_000)
+    return page
+
+
+async def screenshots(browser, base, out, errors):
+    for name, query, actions in SHOTS:
+        page = await open_case(browser, base, query, errors)
+        for action in actions:
+            kind, _, arg = action.partition(":")
+            if kind == "key":
+                await page.focus(".gradwidget")
+                await page.keyboard.press(arg)
+            elif kind == "hover":
+                await page.hover(f'g.gw-node[data-label="{arg}"]')
+            elif kind == "click":
+                await page.click(arg)
+        await page.wait_for_timeout(100)
+        await (await page.query_selector("#host")).screenshot(path=str(out / f"{name}.png"))
+        print(f"  {out / (name + '.png')}")
+        await page.close()
+
+
+# In one page (engine warm): lay out random DAGs of several sizes, watching for long
+# main-thread tasks, then time values-only updates and player steps.
+TIMINGS_JS = """async (sizes) => {
+  const { randomDag } = await import('/js/test/fixtures.js');
+  const { model } = window.harness;
+  const root = document.querySelector('.gradwidget');
+  const waitDrawn = () => new Promise((resolve) => {
+    const poll = () => (root.dataset.state === 'drawn' ? resolve() : setTimeout(poll, 5));
+    poll();
+  });
+  const results = { layout: {} };
+  for (const n of sizes) {
+    const graph = randomDag(n, 11);
+    // While the worker lays out, the page should stay responsive: the longest gap
+    // between 10 ms timer ticks, counted only while the state is still "layout".
+    let last = performance.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (root.dataset.state === 'layout') longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    const t0 = performance.now();
+    model.set('values', graph.values);
+    model.set('structure', graph.structure);
+    await waitDrawn();
+    const total = performance.now() - t0;
+    clearInterval(ticker);
+    results.layout[n] = { nodes: graph.structure.nodes.length, edges: graph.structure.edges.length,
+      layoutAndDrawMs: Math.round(total), layoutMs: Number(root.dataset.layoutMs),
+      longestBlockDuringLayoutMs: Math.round(longestGap) };
+  }
+  const graph = randomDag(200, 5);
+  model.set('values', graph.values);
+  model.set('structure', graph.structure);
+  await waitDrawn();
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    const values = { ...graph.values, data: graph.values.data.map((x) => x * (1 + i / 100)) };
+    const t = performance.now();
+    model.set('values', values);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const steps = [];
+  root.focus();
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    root.dispatchEvent(new KeyboardEvent('keydown', { key: i === 0 ? 'Home' : 'ArrowRight', bubbles: true }));
+    steps.push(performance.now() - t);
+  }
+  steps.sort((a, b) => a - b);
+  results.valuesUpdate200 = { nodes: graph.structure.nodes.length, medianMs: +times[10].toFixed(2), maxMs: +times[19].toFixed(2) };
+  results.step200 = { medianMs: +steps[10].toFixed(2), maxMs: +steps[19].toFixed(2) };
+  return results;
+}"""
+
+
+async def main():
+    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "test-artifacts" / "js")
+    out.mkdir(parents=True, exist_ok=True)
+    server = serve()
+    base = f"http://127.0.0.1:{server.server_port}"
+    errors = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        print("screenshots:")
+        await screenshots(browser, base, out, errors)
+        page = await open_case(browser, base, "case=diamond", errors)
+        print("first layout in a fresh page (worker start + Graphviz load):",
+              await page.evaluate("document.querySelector('.gradwidget').dataset.layoutMs"), "ms")
+        timings = await page.evaluate(TIMINGS_JS, [50, 200, 1000, 2000])
+        print("timings:", json.dumps(timings, indent=2))
+        await browser.close()
+    server.shutdown()
+    if errors:
+        print("console errors:", *errors, sep="\n  ")
+        sys.exit(1)
+    print("no console errors")
+
+
+asyncio.run(main())

@@ -1,0 +1,84 @@
+// Sliders on leaves (the `sliders` trait: [{name, min, max, step, value}]). Moving one
+// sends {type: "slide", seq, values: {name: value}}; Python re-evaluates the graph and
+// answers with new `values` carrying the same `seq` (and `error`, null or a message).
+// One slide is in flight at a time; positions moved meanwhile go in the next one, so a
+// fast drag never queues a backlog in the kernel.
+import { formatNumber } from "./format.js";
+
+/** @returns {el, setSpecs(specs), answered(values)} */
+export function createSliders(doc, send) {
+  const el = doc.createElement("div");
+  el.className = "gw-sliders";
+  el.hidden = true;
+  const error = doc.createElement("div");
+  error.className = "gw-slider-error";
+  error.setAttribute("role", "alert");
+  let specs = [];
+  let inputs = new Map(); // name -> {input, output}
+  let seq = Date.now(); // unique per view, so an answer meant for another view is ignored
+  let inFlight = null; // seq of the slide sent and not answered yet
+  let pending = null; // {name: value} moved since
+
+  const flush = () => {
+    if (inFlight !== null || !pending) return;
+    inFlight = ++seq;
+    send({ type: "slide", seq: inFlight, values: pending });
+    pending = null;
+  };
+
+  const show = (name, value) => {
+    const { input, output } = inputs.get(name);
+    input.value = String(value);
+    output.textContent = formatNumber(value);
+  };
+
+  function build() {
+    inputs = new Map();
+    const rows = specs.map((spec) => {
+      const label = doc.createElement("label");
+      label.className = "gw-slider";
+      const name = doc.createElement("span");
+      name.className = "gw-slider-name";
+      name.textContent = spec.name;
+      const input = doc.createElement("input");
+      input.type = "range";
+      input.min = String(spec.min);
+      input.max = String(spec.max);
+      input.step = String(spec.step);
+      input.setAttribute("aria-label", spec.name);
+      const output = doc.createElement("output");
+      input.addEventListener("input", () => {
+        const value = Number(input.value);
+        output.textContent = formatNumber(value);
+        pending = { ...pending, [spec.name]: value };
+        flush();
+      });
+      label.append(name, input, output);
+      inputs.set(spec.name, { input, output });
+      return label;
+    });
+    el.replaceChildren(...rows, error);
+    for (const spec of specs) show(spec.name, spec.value);
+  }
+
+  /** New specs from Python: rebuilt if the sliders differ, else only moved to its values. */
+  function setSpecs(next = []) {
+    const shape = (list) => JSON.stringify(list.map(({ name, min, max, step }) => [name, min, max, step]));
+    const same = shape(next) === shape(specs);
+    specs = next;
+    el.hidden = specs.length === 0;
+    if (!same) return build();
+    for (const spec of specs) if (!(pending && spec.name in pending) && inFlight === null) show(spec.name, spec.value);
+  }
+
+  /** New values from Python: if they answer our slide, send the next one. */
+  function answered(values) {
+    if (values?.seq == null || values.seq !== inFlight) return;
+    inFlight = null;
+    error.textContent = values.error ?? "";
+    if (values.error && !pending) for (const spec of specs) show(spec.name, spec.value); // back to what Python kept
+    flush();
+  }
+
+  return { el, setSpecs, answered };
+}
