@@ -167,19 +167,6 @@ class Value:
         self._a = self._b = self._k = None
         self._da = self._db = 0.0
 
-    @classmethod
-    def _make(cls, op, a, b=None, k=None):
-        """The output node of `op` applied to `a` (and `b`, or the constant `k`)."""
-        out = object.__new__(cls)
-        out.data, out._da, out._db = _evaluate(op, a, b, k)
-        out.grad = 0.0
-        out._label = ""
-        out._op = op
-        out._a = a
-        out._b = b
-        out._k = k
-        return out
-
     # --- what a node is -------------------------------------------------------------
 
     @property
@@ -217,46 +204,39 @@ class Value:
 
     # --- ops: each is one entry of the table ---------------------------------------
 
-    def _other(self, other, op):
-        if other.__class__ is Value:
-            return other
-        if isinstance(other, Value):
-            return other
-        return Value(_number(other, f"the other operand of {op}"))
-
     def __add__(self, other):
-        return Value._make("+", self, self._other(other, "+"))
+        return _node("+", self, other if other.__class__ is Value else _constant(other, "+"))
 
     def __radd__(self, other):                  # other + self
-        return Value._make("+", self._other(other, "+"), self)
+        return _node("+", _constant(other, "+"), self)
 
     def __sub__(self, other):
-        return Value._make("-", self, self._other(other, "-"))
+        return _node("-", self, other if other.__class__ is Value else _constant(other, "-"))
 
     def __rsub__(self, other):                  # other - self
-        return Value._make("-", self._other(other, "-"), self)
+        return _node("-", _constant(other, "-"), self)
 
     def __mul__(self, other):
-        return Value._make("*", self, self._other(other, "*"))
+        return _node("*", self, other if other.__class__ is Value else _constant(other, "*"))
 
     def __rmul__(self, other):                  # other * self
-        return Value._make("*", self._other(other, "*"), self)
+        return _node("*", _constant(other, "*"), self)
 
     def __truediv__(self, other):
-        return Value._make("/", self, self._other(other, "/"))
+        return _node("/", self, other if other.__class__ is Value else _constant(other, "/"))
 
     def __rtruediv__(self, other):              # other / self
-        return Value._make("/", self._other(other, "/"), self)
+        return _node("/", _constant(other, "/"), self)
 
     def __neg__(self):
-        return Value._make("neg", self)
+        return _node("neg", self)
 
     def __pow__(self, k):
         if isinstance(k, Value):
             raise TypeError(
                 f"{_name(self)} ** {_name(k)}: the exponent must be a number, not a Value; "
                 "for a Value exponent write (b * a.log()).exp()")
-        return Value._make("**", self, None, _number(k, "the exponent of **"))
+        return _node("**", self, None, _number(k, "the exponent of **"))
 
     def __rpow__(self, base):
         raise TypeError(
@@ -264,19 +244,19 @@ class Value:
             f"write (x * math.log({base!r})).exp()")
 
     def exp(self):
-        return Value._make("exp", self)
+        return _node("exp", self)
 
     def log(self):
-        return Value._make("log", self)
+        return _node("log", self)
 
     def tanh(self):
-        return Value._make("tanh", self)
+        return _node("tanh", self)
 
     def sigmoid(self):
-        return Value._make("sigmoid", self)
+        return _node("sigmoid", self)
 
     def relu(self):
-        return Value._make("relu", self)
+        return _node("relu", self)
 
     # --- the graph ------------------------------------------------------------------
 
@@ -401,3 +381,26 @@ class Value:
                 node.data, node._da, node._db = data, da, db
             raise
         return self
+
+
+_new = object.__new__
+
+
+def _node(op, a, b=None, k=None):
+    """The output of `op` applied to `a` (and `b`, or the constant `k`), from the op table."""
+    out = _new(Value)
+    out.data, out._da, out._db = _evaluate(op, a, b, k)
+    out.grad = 0.0
+    out._label = ""
+    out._op = op
+    out._a = a
+    out._b = b
+    out._k = k
+    return out
+
+
+def _constant(x, op):
+    """A plain-number operand of `op` as a leaf (a Value subclass is kept as it is)."""
+    if isinstance(x, Value):
+        return x
+    return Value(_number(x, f"the other operand of {op}"))
