@@ -1,0 +1,107 @@
+"""Fixtures for the browser tests: one JupyterLab server and one Chromium for the whole
+session (a Notebook 7 server only if a test asks for it), pages that save a screenshot and
+their console log into test-artifacts/ when a test fails, and kernels stopped after use."""
+
+import pytest
+
+from .jupyter import JupyterServer, NotebookPage, launch_browser
+
+_open_pages = []  # (tag, NotebookPage) currently open: saved on a test failure
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and report.when in ("setup", "call"):
+        for tag, page in list(_open_pages):
+            try:
+                png = page.save_artifacts(f"FAILED-{item.name}-{tag}")
+                report.sections.append(("browser artifacts", f"{png} (+ .log)"))
+            except Exception as err:  # never hide the real failure
+                report.sections.append(("browser artifacts", f"could not save: {err!r}"))
+
+
+def _server(app):
+    server = JupyterServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_server():
+    yield from _server("lab")
+
+
+@pytest.fixture(scope="session")
+def notebook7_server():
+    yield from _server("notebook")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = launch_browser(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One context for all pages: Lab's static files are fetched once."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
+class PageFactory:
+    """new(server, tag) -> a NotebookPage that is registered for failure artifacts and
+    closed (with its server's kernels stopped) by close_all()."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.mine = []
+
+    def new(self, server, tag):
+        page = NotebookPage(self.browser, server)
+        entry = (tag, page)
+        _open_pages.append(entry)
+        self.mine.append(entry)
+        return page
+
+    def close(self, page):
+        """Closes one page early (and stops the kernels: one notebook per page at a time)."""
+        for entry in list(self.mine):
+            if entry[1] is page:
+                self.mine.remove(entry)
+                _open_pages.remove(entry)
+        page.close()
+        page.server.shutdown_kernels()
+
+    def close_all(self):
+        for entry in self.mine:
+            tag, page = entry
+            page.close()
+            _open_pages.remove(entry)
+            try:
+                page.server.shutdown_kernels()
+            except Exception:
+                pass
+        self.mine.clear()
+
+
+@pytest.fixture(scope="module")
+def module_pages(browser_context):
+    """Pages shared by the tests of one module (one notebook run, several assertions)."""
+    factory = PageFactory(browser_context)
+    yield factory
+    factory.close_all()
+
+
+@pytest.fixture
+def pages(browser_context):
+    """Pages for one test."""
+    factory = PageFactory(browser_context)
+    yield factory
+    factory.close_all()
