@@ -107,6 +107,13 @@ class GraphWidget(anywidget.AnyWidget):
         if _after_backward not in engine.backward_listeners:
             engine.backward_listeners.append(_after_backward)
 
+    def __repr__(self):
+        # Also the text a notebook shows where the widget cannot render (an untrusted
+        # notebook, or one saved without widget state): say what would be there.
+        n = len(self.structure.get("nodes", ())) or self.structure.get("summary", {}).get("nodes", 0)
+        return (f"GraphWidget of {n} nodes (mode={self.mode!r}): run the cell to see the graph "
+                "(a saved notebook shows it if it is trusted and was saved with widget state)")
+
     @staticmethod
     def _check_root(root):
         if not isinstance(root, Value):

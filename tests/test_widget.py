@@ -107,3 +107,9 @@ def test_export_svg_writes_what_the_page_answers(tmp_path):
     assert sent == [{"type": "export_svg"}]
     w._on_message(w, {"type": "svg", "svg": "<svg>x</svg>"}, [])
     assert w.svg == "<svg>x</svg>" and out.read_text() == "<svg>x</svg>"
+
+
+def test_plain_text_says_what_the_widget_would_show():
+    w = GraphWidget(diamond()[0], mode="compare")
+    assert repr(w).startswith("GraphWidget of 7 nodes (mode='compare')")
+    assert "trusted" in repr(w)
