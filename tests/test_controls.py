@@ -4,17 +4,12 @@ import pytest
 
 from gradwidget import GraphWidget, Value, interact
 from test_seeds import diamond
+from test_widget import changes as watch
 
 
 def slide(w, seq=1, **values):
     w._on_message(w, {"type": "slide", "values": values, "seq": seq}, [])
     return w.values
-
-
-def watch(w, name):
-    seen = []
-    w.observe(lambda c: seen.append(c["new"]), names=name)
-    return seen
 
 
 def test_leaf_sliders_follow_interact_conventions():
