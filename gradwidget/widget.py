@@ -5,7 +5,6 @@ compiled to WebAssembly, draws SVG and plays the replay back. The traits are the
 contract; docs/protocol.md describes them.
 """
 
-import os
 import pathlib
 import weakref
 from collections import Counter
@@ -83,7 +82,7 @@ class GraphWidget(anywidget.AnyWidget):
     (no relayout) unless the shape changed.
     """
 
-    _esm = _bundle("widget.js") if os.environ.get("ANYWIDGET_HMR") else _bundle("widget.js").read_text()
+    _esm = _bundle("widget.js")      # anywidget reloads it live when ANYWIDGET_HMR=1
 
     structure = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)

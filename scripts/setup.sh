@@ -19,5 +19,5 @@ npm install --no-audit --no-fund --loglevel=error
 npm run build
 
 python -m pip install -q --disable-pip-version-check torch==2.13.0
-python -m pip install -q --disable-pip-version-check -e ".[test,bench]"
+python -m pip install -q --disable-pip-version-check -e ".[test,bench,dev]"
 echo "gradwidget is set up."
