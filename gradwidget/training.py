@@ -68,6 +68,7 @@ class TrainingView(ipywidgets.VBox):
         self._steps, self._losses = [], []
         self._next = 0.0
         self.redraws = 0
+        self.redraw_seconds = 0.0          # time update() spent redrawing, in all
         super().__init__([self.plot, self.graph], **kwargs)
 
     def update(self, loss, step=None):
@@ -79,6 +80,7 @@ class TrainingView(ipywidgets.VBox):
         if now >= self._next:
             self._redraw(loss if isinstance(loss, Value) else None)
             cost = time.perf_counter() - now
+            self.redraw_seconds += cost
             # wait at least 1/max_rate, and long enough that redraws stay within budget
             self._next = now + max(self._min_interval, cost / self._budget)
 
