@@ -42,6 +42,7 @@ export function exportSvg(panels, content, themeFrom) {
     copy.setAttribute("height", panelH - (titled ? TITLE_H : 0));
     copy.setAttribute("viewBox", `${-PAD} ${-PAD} ${panelW} ${content.height + 2 * PAD}`);
     copy.removeAttribute("style");
+    copy.removeAttribute("data-detail"); // the file shows every number, at any size
     out.append(copy);
     if (title) {
       const text = doc.createElementNS(SVG, "text");

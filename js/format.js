@@ -25,3 +25,8 @@ function trimZeros(text) {
   const trimmed = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa;
   return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
 }
+
+/** "1 node", "2 nodes", "0 nodes"; `many` for irregular plurals ("leaves"). */
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -9,6 +9,7 @@ const LABEL_CHAR_W = 7.6; // bold 13px, a generous average so text never overflo
 const OP_CHAR_W = 7.4; // 12px monospace
 export const MAX_LABEL_CHARS = 18;
 const RANKSEP = 72; // points between columns: room to write a contribution on an edge
+const LABEL_HALF_W = 40; // half the width of a long contribution label ("lost -0.1235")
 
 /** The label as drawn: truncated with an ellipsis so one long name cannot widen a column. */
 export function shownLabel(node) {
@@ -50,7 +51,7 @@ export function toDot(structure) {
 const inches = (points) => +(points / 72).toFixed(4);
 
 /**
- * Graphviz "json0" text -> { width, height, nodes: {id: {x, y, w, h}}, edges: {id: {path, labelX, labelY}} }.
+ * Graphviz "json0" text -> { width, height, nodes: {id: {x, y, w, h}}, edges: {id: {path, labelX, labelY, labelRise}} }.
  * SVG coordinates: origin top-left, y down (Graphviz has y up). Node x, y is the box's top-left corner.
  */
 export function parseLayout(jsonText) {
@@ -72,47 +73,84 @@ export function parseLayout(jsonText) {
   const edges = {};
   for (const edge of graph.edges || []) {
     const id = Number(edge.id.slice(1));
-    edges[id] = edgeGeometry(edge.pos, toSvg);
+    edges[id] = edgeGeometry(edge.pos, llx, ury);
   }
   return { width: round(urx - llx), height: round(ury - lly), nodes, edges };
 }
 
 // Graphviz edge "pos": optional "e,x,y" (arrow tip) and "s,x,y" (arrow at the start),
 // then 3k+1 points of a cubic B-spline: p0, then (c1, c2, p) per segment.
-function edgeGeometry(pos, toSvg) {
+// (Written for speed: a 2,000-node graph has ~30,000 points; no array per point.)
+function edgeGeometry(pos, llx, ury) {
+  const tokens = pos.trim().split(/[\s,]+/);
+  const xy = new Float64Array(tokens.length); // spline points, SVG units, x0 y0 x1 y1 …
+  let n = 0;
   let tip = null;
-  const points = [];
-  for (const token of pos.trim().split(/\s+/)) {
-    const parts = token.split(",");
-    if (parts[0] === "e") tip = toSvg(parts.slice(1).map(Number));
-    else if (parts[0] !== "s") points.push(toSvg(parts.map(Number)));
+  for (let i = 0; i < tokens.length;) {
+    const token = tokens[i];
+    if (token === "e" || token === "s") {
+      if (token === "e") tip = [Number(tokens[i + 1]) - llx, ury - Number(tokens[i + 2])];
+      i += 3;
+    } else {
+      xy[n++] = Number(token) - llx;
+      xy[n++] = ury - Number(tokens[i + 1]);
+      i += 2;
+    }
   }
-  const fmt = ([x, y]) => `${round(x)},${round(y)}`;
-  let path = `M${fmt(points[0])}`;
-  for (let i = 1; i + 2 < points.length; i += 3) {
-    path += ` C${fmt(points[i])} ${fmt(points[i + 1])} ${fmt(points[i + 2])}`;
+  let path = `M${round(xy[0])},${round(xy[1])}`;
+  for (let i = 2; i + 5 < n; i += 6) {
+    path += ` C${round(xy[i])},${round(xy[i + 1])} ${round(xy[i + 2])},${round(xy[i + 3])} ${round(xy[i + 4])},${round(xy[i + 5])}`;
   }
-  if (tip) path += ` L${fmt(tip)}`; // the arrowhead marker sits on this last short segment
+  if (tip) path += ` L${round(tip[0])},${round(tip[1])}`; // the arrowhead marker sits on this last short segment
   // A contribution flows back into the edge's source, so its value is written there:
   // halfway across the gap after the source's column, where no node can be.
-  const [labelX, labelY] = splinePointAtX(points, points[0][0] + RANKSEP / 2);
-  return { path, labelX: round(labelX), labelY: round(labelY) };
+  const samples = sampleSpline(xy, n);
+  const [labelX, labelY] = nearestAtX(samples, xy[0] + RANKSEP / 2);
+  // How far the edge climbs above labelY under a label about 80 units wide: a label
+  // raised by this much does not touch its own edge.
+  const top = Math.min(nearestAtX(samples, labelX - LABEL_HALF_W)[1], nearestAtX(samples, labelX + LABEL_HALF_W)[1]);
+  return { path, labelX: round(labelX), labelY: round(labelY), labelRise: round(Math.max(0, labelY - top)) };
+}
+
+const STEPS = 16; // samples per spline segment
+
+// `n` numbers of xy (x0 y0 x1 y1 …: p0, then c1 c2 p per segment) -> [x, y, …]: p0, then
+// 16 points along each segment.
+function sampleSpline(xy, n = xy.length) {
+  const segments = Math.max(0, Math.floor((n / 2 - 1) / 3));
+  const out = new Float64Array(2 + 2 * STEPS * segments);
+  out[0] = xy[0];
+  out[1] = xy[1];
+  let o = 2;
+  for (let s = 0; s < segments; s++) {
+    const i = 6 * s;
+    const x0 = xy[i], y0 = xy[i + 1], x1 = xy[i + 2], y1 = xy[i + 3];
+    const x2 = xy[i + 4], y2 = xy[i + 5], x3 = xy[i + 6], y3 = xy[i + 7];
+    for (let k = 1; k <= STEPS; k++) {
+      const t = k / STEPS;
+      const u = 1 - t;
+      const a = u * u * u;
+      const b = 3 * u * u * t;
+      const c = 3 * u * t * t;
+      const d = t * t * t;
+      out[o++] = a * x0 + b * x1 + c * x2 + d * x3;
+      out[o++] = a * y0 + b * y1 + c * y2 + d * y3;
+    }
+  }
+  return out;
+}
+
+function nearestAtX(samples, x) {
+  let best = 0;
+  for (let i = 2; i < samples.length; i += 2) {
+    if (Math.abs(samples[i] - x) < Math.abs(samples[best] - x)) best = i;
+  }
+  return [samples[best], samples[best + 1]];
 }
 
 /** The point of a cubic B-spline (p0, then c1 c2 p per segment) whose x is nearest `x`. */
 export function splinePointAtX(points, x) {
-  let best = points[0];
-  for (let i = 0; i + 3 < points.length; i += 3) {
-    const [p0, p1, p2, p3] = points.slice(i, i + 4);
-    for (let k = 1; k <= 16; k++) {
-      const t = k / 16;
-      const u = 1 - t;
-      const at = (d) => u * u * u * p0[d] + 3 * u * u * t * p1[d] + 3 * u * t * t * p2[d] + t * t * t * p3[d];
-      const point = [at(0), at(1)];
-      if (Math.abs(point[0] - x) < Math.abs(best[0] - x)) best = point;
-    }
-  }
-  return best;
+  return nearestAtX(sampleSpline(points.flat()), x);
 }
 
 const round = (v) => Math.round(v * 10) / 10;

@@ -56,8 +56,14 @@ const UI_CSS = `
 .gradwidget .gw-segmented button:last-child { border-radius: 0 4px 4px 0; }
 .gradwidget svg.gw-icon { width: 14px; height: 14px; fill: currentColor; }
 .gradwidget .gw-scrub { width: 140px; accent-color: var(--jp-brand-color1, #1976d2); }
-.gradwidget .gw-step { flex: 1 1 8em; min-width: 6em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
-  font-variant-numeric: tabular-nums; color: var(--jp-ui-font-color2, #757575); }
+/* The step status may take two lines (it breaks at its " · " separators), in a box always
+   two lines tall, so the toolbar does not change height while the player runs. */
+.gradwidget .gw-step { flex: 1 1 8em; min-width: 6em; height: 28px; display: flex; align-items: center;
+  font-size: 12px; line-height: 14px; font-variant-numeric: tabular-nums; color: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-step-text { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
+  overflow-wrap: anywhere; }
+.gradwidget .gw-step-part { white-space: nowrap; }
+.gradwidget .gw-toolbar [hidden] { display: none; }
 .gradwidget .gw-sliders { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 18px; padding: 6px 10px;
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); }
 .gradwidget .gw-sliders[hidden] { display: none; }
@@ -71,13 +77,22 @@ const UI_CSS = `
 .gradwidget .gw-panel { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 4px; }
 .gradwidget .gw-panel-title { font-weight: 600; font-size: 12px; color: var(--jp-ui-font-color1, #424242); }
 .gradwidget .gw-panel-title.gw-bug { color: var(--jp-error-color1, #d32f2f); }
-.gradwidget svg.gw-svg { display: block; width: 100%; background: var(--jp-layout-color0, #ffffff); cursor: grab; touch-action: none; }
+.gradwidget svg.gw-svg { display: block; width: 100%; background: var(--jp-layout-color0, #ffffff); cursor: grab; touch-action: none;
+  contain: strict; }
+/* Level of detail (viewport.js sets data-detail from the on-screen scale): text too small to
+   read is not laid out or painted. It stays in the DOM with its exact content. */
+.gradwidget svg.gw-svg[data-detail="labels"] .gw-rows,
+.gradwidget svg.gw-svg[data-detail="boxes"] .gw-rows,
+.gradwidget svg.gw-svg[data-detail="boxes"] .gw-head,
+.gradwidget svg.gw-svg[data-detail="boxes"] .gw-sep,
+.gradwidget svg.gw-svg[data-detail="boxes"] .gw-op-box { display: none; }
 .gradwidget svg.gw-svg.gw-dragging { cursor: grabbing; }
 .gradwidget .gw-node { cursor: pointer; }
 .gradwidget .gw-node:hover .gw-box { stroke-width: 2; }
 .gradwidget .gw-node.gw-pinned .gw-box { stroke: var(--jp-ui-font-color1, #424242); stroke-width: 2; }
 .gradwidget .gw-inspector { min-height: 2.8em; padding: 6px 10px; border-top: 1px solid var(--jp-border-color2, #e0e0e0);
   font-family: var(--jp-code-font-family, ui-monospace, monospace); font-size: 12px; line-height: 1.5; white-space: pre-wrap; }
+.gradwidget .gw-inspector[hidden] { display: none; }
 .gradwidget .gw-inspector .gw-forward { color: var(--jp-ui-font-color2, #757575); }
 .gradwidget .gw-inspector .gw-hint { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: var(--jp-ui-font-color2, #757575); }
 .gradwidget .gw-lost-term { color: var(--jp-error-color1, #d32f2f); }

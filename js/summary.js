@@ -1,6 +1,7 @@
 // What the widget shows instead of a drawing when the graph has more than max_nodes nodes.
 // Python sends only counts then (docs/protocol.md, "A graph too large to draw"); the
 // "Draw anyway" button asks it for the full graph.
+import { plural } from "./format.js";
 
 /**
  * Writes `summary` ({nodes, edges, leaves, ops: {op: count}, multi}) into `el`;
@@ -15,10 +16,11 @@ export function renderSummary(el, summary, maxNodes, onDraw) {
   };
   const box = make("div");
   box.className = "gw-summary";
+  const multi = summary.multi ?? 0;
   const intro = make("div",
-    `This graph has ${summary.nodes} nodes and ${summary.edges} edges, more than max_nodes = ${maxNodes}, ` +
-    `so it is summarized instead of drawn. ${summary.leaves} leaves; ` +
-    `${summary.multi} nodes get more than one contribution in the backward pass.`);
+    `This graph has ${plural(summary.nodes, "node")} and ${plural(summary.edges, "edge")}, more than max_nodes = ${maxNodes}, ` +
+    `so it is summarized instead of drawn. ${plural(summary.leaves, "leaf", "leaves")}; ` +
+    `${plural(multi, "node")} ${multi === 1 ? "gets" : "get"} more than one contribution in the backward pass.`);
   const table = make("table");
   const ops = Object.entries(summary.ops ?? {}).sort((a, b) => b[1] - a[1]);
   for (const [op, count] of [...ops, ["leaf", summary.leaves]]) {

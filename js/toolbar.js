@@ -22,7 +22,9 @@ export const MODES = [
 
 /**
  * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg()}
- * @returns {el, sync({player, mode, status})}
+ * @returns {el, sync({player, mode, status, graph})}: `status` is a string or a list of parts
+ * (shown joined by " · "); `graph` false hides the player and view controls (summary,
+ * error: there is nothing to play).
  */
 export function buildToolbar(doc, actions) {
   const make = (tag, className, parent) => {
@@ -59,6 +61,7 @@ export function buildToolbar(doc, actions) {
   scrub.addEventListener("input", () => actions.player("seek", Number(scrub.value)));
   const status = make("span", "gw-step", el);
   status.setAttribute("aria-live", "polite");
+  const statusText = make("span", "gw-step-text", status);
 
   const speed = make("select", "", el);
   speed.setAttribute("aria-label", "Speed");
@@ -79,21 +82,38 @@ export function buildToolbar(doc, actions) {
     return b;
   });
 
-  const view = make("div", "gw-group", el);
+  const view = make("div", "gw-group gw-view", el);
   button(view, "Fit", "fit", () => actions.fit());
   button(view, "Zoom out", "zoomOut", () => actions.zoom(1 / 1.25));
   button(view, "Zoom in", "zoomIn", () => actions.zoom(1.25));
   button(view, "Export SVG", "download", () => actions.exportSvg(), "SVG");
 
-  const sync = ({ player, mode, status: text }) => {
-    play.hidden = player.playing;
-    pause.hidden = !player.playing;
-    scrub.max = String(player.length);
-    scrub.value = String(player.index);
-    status.textContent = text;
-    status.title = text;
-    speed.value = String(player.speed);
-    for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
+  // Writes only what changed: sync runs on every player step and values update.
+  let shown = {};
+  const set = (key, value, write) => {
+    if (shown[key] !== value) {
+      shown[key] = value;
+      write(value);
+    }
+  };
+  const playerControls = [transport, scrub, status, speed, view];
+  const sync = ({ player, mode, status: parts, graph = true }) => {
+    const list = Array.isArray(parts) ? parts : [parts];
+    set("graph", graph, () => { for (const control of playerControls) control.hidden = !graph; });
+    set("playing", player.playing, (playing) => { play.hidden = playing; pause.hidden = !playing; });
+    set("max", String(player.length), (max) => { scrub.max = max; });
+    set("index", String(player.index), (index) => { scrub.value = index; });
+    set("status", list.join(" · "), (text) => {
+      // Each part unbroken; a line may break only between parts (at " · ").
+      statusText.replaceChildren(...list.flatMap((part, i) => {
+        const span = make("span", "gw-step-part");
+        span.textContent = part;
+        return i ? [" · ", span] : [span];
+      }));
+      status.title = text;
+    });
+    set("speed", String(player.speed), (value) => { speed.value = value; });
+    set("mode", mode, () => { for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode)); });
   };
   return { el, sync };
 }

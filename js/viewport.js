@@ -43,24 +43,40 @@ export function panelHeight(content, width) {
   return Math.round(Math.max(160, Math.min(540, (content.height + 2 * PAD) * scale)));
 }
 
+/** How much text a drawing shown at `scale` (screen px per SVG unit) can usefully show:
+ * "full" (numbers of 12 px stay >= 6 px), "labels" (names only), "boxes" (no text). */
+export function detailAt(scale) {
+  return scale >= 0.5 ? "full" : scale >= 0.28 ? "labels" : "boxes";
+}
+
 /**
  * Wires pointer and wheel events on `svgs` to one shared view of `content`.
- * `onClick(event)` gets presses that did not pan. Returns {fit, zoom, refit, destroy}.
+ * `onClick(event)` gets presses that did not pan. `width` is the svgs' width in px if the
+ * caller knows it (it measured the page before inserting them): then the view is fitted
+ * at once, before anything is on the page. Later widths come through resize(width).
+ * `lod` false keeps every text shown at any scale (small graphs: see widget.js).
+ * Attributes are written only when their value changes, and nothing here reads layout,
+ * so neither building nor resizing forces the browser to lay out the drawing.
+ * Returns {fit, zoom, resize, destroy}.
  */
-export function createViewport(svgs, content, { onClick } = {}) {
+export function createViewport(svgs, content, { onClick, width: initialWidth = 0, lod = true } = {}) {
   let view = null;
   let touched = false; // after a user pan/zoom, resizing no longer refits
-  const client = () => svgs[0].getBoundingClientRect();
+  let width = 0; // px, as measured or observed
+  let shown = { box: null, height: null, detail: null }; // what the svgs have now
 
   const apply = () => {
     const box = `${view.x} ${view.y} ${view.w} ${view.h}`;
-    for (const svg of svgs) svg.setAttribute("viewBox", box);
+    const detail = lod ? detailAt(width / view.w) : "full";
+    if (box !== shown.box) for (const svg of svgs) svg.setAttribute("viewBox", box);
+    if (detail !== shown.detail) for (const svg of svgs) svg.setAttribute("data-detail", detail);
+    shown = { ...shown, box, detail };
   };
   const fit = () => {
-    const { width } = client();
-    if (width === 0) return; // not on the page yet: refit() will do it
+    if (width === 0) return; // not on the page yet: resize() will do it
     const height = panelHeight(content, width);
-    for (const svg of svgs) svg.style.height = `${height}px`;
+    if (height !== shown.height) for (const svg of svgs) svg.style.height = `${height}px`;
+    shown.height = height;
     view = fitView(content, { width, height });
     touched = false;
     apply();
@@ -70,6 +86,13 @@ export function createViewport(svgs, content, { onClick } = {}) {
     view = zoomView(view, factor, fx, fy);
     touched = true;
     apply();
+  };
+  /** The svgs are now `next` px wide: refit unless the user has panned or zoomed. */
+  const resize = (next) => {
+    if (!(next > 0) || Math.abs(next - width) < 0.5) return;
+    width = next;
+    if (!view || !touched) fit();
+    else apply(); // same view, new scale: maybe another level of detail
   };
 
   let press = null;
@@ -87,7 +110,7 @@ export function createViewport(svgs, content, { onClick } = {}) {
       press.svg.setPointerCapture?.(press.id);
       press.svg.classList.add("gw-dragging");
     }
-    view = panView(view, dx, dy, client().width);
+    view = panView(view, dx, dy, width || press.svg.getBoundingClientRect().width);
     touched = true;
     press.x = event.clientX;
     press.y = event.clientY;
@@ -107,11 +130,12 @@ export function createViewport(svgs, content, { onClick } = {}) {
 
   const listeners = [["pointerdown", onDown], ["pointermove", onMove], ["pointerup", onUp], ["pointercancel", onUp], ["wheel", onWheel]];
   for (const svg of svgs) for (const [type, fn] of listeners) svg.addEventListener(type, fn, { passive: type !== "wheel" });
+  resize(initialWidth);
 
   return {
     fit,
     zoom,
-    refit: () => (!view || !touched) && fit(),
+    resize,
     destroy: () => {
       for (const svg of svgs) for (const [type, fn] of listeners) svg.removeEventListener(type, fn);
     },

@@ -5,7 +5,8 @@ import { engineFor } from "./engine.js";
 import { drawStructure, updateValues } from "./draw.js";
 import { download, exportSvg } from "./export.js";
 import { explain, nodeName, renderExplanation } from "./inspector.js";
-import { parseLayout, toDot } from "./layout.js";
+import { MAX_LABEL_CHARS, parseLayout, toDot } from "./layout.js";
+import { plural } from "./format.js";
 import { createPlayer, intervalMs, update } from "./player.js";
 import { replayAt } from "./replay.js";
 import { injectStyles } from "./styles.js";
@@ -21,6 +22,19 @@ const PANELS = {
   compare: [{ replay: "accumulate", title: "correct (+=)" }, { replay: "overwrite", title: "bug (=)", bug: true }],
 };
 const HINT = "Hover or click a node to see how its grad adds up.";
+const PANEL_GAP = 8; // px between compare mode's panels: .gw-stage's gap in styles.js
+// Graphs up to this many nodes always show all their text (teaching sizes: the picture
+// stays as it is); bigger ones hide text too small to read until zoomed in (viewport.js).
+const LOD_MIN_NODES = 50;
+
+// Timing hooks (docs/protocol.md, "Stable selectors"): performance marks with details.
+function mark(name, detail) {
+  try {
+    performance.mark?.(name, { detail });
+  } catch {
+    // a page without the User Timing API: no marks
+  }
+}
 
 function render({ model, el }) {
   const doc = el.ownerDocument;
@@ -37,6 +51,9 @@ function render({ model, el }) {
   let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
   let hovered = null;
   let pinned = null;
+  let pinnedShown = []; // the g.gw-node elements that have .gw-pinned
+  let inspected; // what the inspector shows: a node id, or null for the hint
+  let stageWidth = 0; // px, the stage's content width as last measured or observed
 
   const root = doc.createElement("div");
   root.className = "gradwidget";
@@ -75,6 +92,7 @@ function render({ model, el }) {
     message.textContent = text;
     stage.replaceChildren(message);
     root.dataset.state = state;
+    syncControls();
     return message;
   }
 
@@ -82,6 +100,8 @@ function render({ model, el }) {
     viewport?.destroy();
     viewport = null;
     panels = [];
+    pinnedShown = [];
+    inspected = undefined;
   }
 
   function relayout() {
@@ -90,6 +110,7 @@ function render({ model, el }) {
     structure = model.get("structure");
     layout = null;
     hovered = pinned = null;
+    inspected = undefined;
     player = update(player, "resize", stepCount());
     const summary = structure?.summary;
     if (summary) { // too large: Python sent counts only
@@ -110,11 +131,11 @@ function render({ model, el }) {
 
     const count = structure.nodes.length;
     const started = performance.now();
-    const message = showMessage(`Laying out ${count} nodes…`, "layout");
+    const message = showMessage(`Laying out ${plural(count, "node")}…`, "layout");
     let where = "";
     clock = setInterval(() => {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      message.textContent = `Laying out ${count} nodes… ${seconds} s${where}`;
+      message.textContent = `Laying out ${plural(count, "node")}… ${seconds} s${where}`;
     }, 100);
     drawn = engineFor(model)
       .then((engine) => {
@@ -134,9 +155,17 @@ function render({ model, el }) {
   }
 
   // (Re)draws every panel of the current mode from the current layout: no relayout.
+  // Everything is built, sized, fitted and filled in while off the page, then inserted at
+  // once: the browser styles and lays out the drawing a single time, and nothing here
+  // reads layout after the insertion (a forced layout of ~20,000 SVG elements is slow).
   function drawPanels() {
+    const started = performance.now();
     clearPanels();
-    panels = PANELS[mode()].map((spec) => {
+    stageWidth = measureStage(); // cheap now: the stage holds a message or the old drawing
+    const specs = PANELS[mode()];
+    const stacked = specs.length > 1 && stageWidth > 0 && shouldStack(layout, stageWidth);
+    if (stage.classList.contains("gw-stacked") !== stacked) stage.classList.toggle("gw-stacked", stacked);
+    panels = specs.map((spec) => {
       const box = doc.createElement("div");
       box.className = "gw-panel";
       if (spec.title) {
@@ -152,24 +181,39 @@ function render({ model, el }) {
       box.append(svg);
       return { ...spec, box, svg, drawing: drawStructure(svg, layout, structure), at: null };
     });
-    stage.replaceChildren(...panels.map((panel) => panel.box));
-    arrange();
-    viewport = createViewport(panels.map((panel) => panel.svg), layout, { onClick: onSvgClick });
+    viewport = createViewport(panels.map((panel) => panel.svg), layout, {
+      onClick: onSvgClick, width: panelWidth(), lod: structure.nodes.length > LOD_MIN_NODES,
+    });
     for (const panel of panels) {
       panel.svg.addEventListener("pointerover", onHover);
       panel.svg.addEventListener("pointerleave", onLeave);
     }
-    viewport.fit();
+    refresh(); // numbers and classes, still off the page
+    stage.replaceChildren(...panels.map((panel) => panel.box));
     root.dataset.state = "drawn";
-    refresh();
+    const ms = performance.now() - started;
+    root.dataset.drawMs = ms.toFixed(1);
+    mark("gradwidget:drawn", { ms, nodes: structure.nodes.length, panels: panels.length });
+  }
+
+  // The stage's content width in px (fractional, as a ResizeObserver reports it), or 0
+  // when it is not on the page.
+  function measureStage() {
+    if (!stage.isConnected) return 0;
+    const style = getComputedStyle(stage);
+    return Math.max(0, stage.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+  }
+
+  // Each svg's width in px: the stage's, or half of it (less the gap) side by side.
+  function panelWidth() {
+    const side = panels.length > 1 && !stage.classList.contains("gw-stacked");
+    return side ? (stageWidth - PANEL_GAP) / 2 : stageWidth;
   }
 
   // Compare mode: side by side, unless that would make the drawing too small to read.
   function arrange() {
-    const style = getComputedStyle(stage);
-    const width = stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    const stacked = panels.length > 1 && width > 0 && shouldStack(layout, width);
-    stage.classList.toggle("gw-stacked", stacked);
+    const stacked = panels.length > 1 && stageWidth > 0 && shouldStack(layout, stageWidth);
+    if (stage.classList.contains("gw-stacked") !== stacked) stage.classList.toggle("gw-stacked", stacked);
   }
 
   // Values only: text and classes change, nothing is recreated or moved.
@@ -185,17 +229,26 @@ function render({ model, el }) {
   }
 
   function syncControls() {
-    toolbar.sync({ player, mode: mode(), status: statusText() });
+    const state = root.dataset.state;
+    const graph = state === "drawn" || state === "layout" || !state; // else nothing to play
+    toolbar.sync({ player, mode: mode(), status: statusParts(), graph });
+    if (inspector.hidden === graph) inspector.hidden = !graph;
   }
 
-  function statusText() {
+  // ["Step 2 / 4", "#2 (*) fires"]: the toolbar joins them with " · " and wraps the text
+  // only between parts; the last step says "Step 4 / 4 (done)".
+  function statusParts() {
     const { index, length } = player;
-    const step = `Step ${index} / ${length}`;
-    if (!layout || !valuesFit()) return step;
-    if (index === 0) return `${step} · seed ${nodeName(structure.nodes[structure.root])}.grad = 1`;
+    const parts = [`Step ${index} / ${length}${index === length && length > 0 ? " (done)" : ""}`];
+    if (!layout || !valuesFit()) return parts;
+    const name = (id) => {
+      const text = nodeName(structure.nodes[id]);
+      return text.length > MAX_LABEL_CHARS ? text.slice(0, MAX_LABEL_CHARS - 1) + "…" : text;
+    };
+    if (index === 0) return [...parts, `seed ${name(structure.root)}.grad = 1`];
     const firing = replayOf(PANELS[mode()][0].replay).steps[index - 1];
-    const fires = firing ? ` · ${nodeName(structure.nodes[firing.node])} fires` : "";
-    return `${step}${fires}${index === length ? " · done" : ""}`;
+    if (firing) parts.push(`${name(firing.node)} fires`);
+    return parts;
   }
 
   // ---- player -------------------------------------------------------------------------
@@ -212,11 +265,15 @@ function render({ model, el }) {
 
   function showInspector() {
     const id = pinned ?? hovered;
-    for (const panel of panels) {
-      for (const g of panel.svg.querySelectorAll(".gw-pinned")) g.classList.remove("gw-pinned");
-      if (pinned != null) panel.drawing.nodes[pinned]?.g.classList.add("gw-pinned");
+    const pinnedNow = pinned == null ? [] : panels.map((panel) => panel.drawing.nodes[pinned]?.g).filter(Boolean);
+    if (pinnedNow.length !== pinnedShown.length || pinnedNow.some((g, i) => g !== pinnedShown[i])) {
+      for (const g of pinnedShown) g.classList.remove("gw-pinned");
+      for (const g of pinnedNow) g.classList.add("gw-pinned");
+      pinnedShown = pinnedNow;
     }
     if (id == null || !panels.length) {
+      if (inspected === null) return; // the hint is showing already
+      inspected = null;
       const hint = doc.createElement("div");
       hint.className = "gw-hint";
       hint.textContent = layout ? HINT : "";
@@ -224,6 +281,7 @@ function render({ model, el }) {
       return;
     }
     // The forward formula once, then the grad sum of each panel (two in compare mode).
+    inspected = id;
     const blocks = panels.map((panel, i) => {
       const block = doc.createElement("div");
       renderExplanation(block, explain(structure, values().data, panel.at, id, panel.replay));
@@ -276,10 +334,14 @@ function render({ model, el }) {
   }
 
   const onValues = () => {
+    const started = performance.now();
     sliders.answered(values());
     player = update(player, "resize", stepCount());
     if (layout) refresh();
     else syncControls();
+    const ms = performance.now() - started;
+    root.dataset.refreshMs = ms.toFixed(1); // the JS time of this update (protocol.md)
+    mark("gradwidget:values", { ms, nodes: structure?.nodes?.length ?? 0 });
   };
   const onMode = () => {
     player = update(player, "resize", stepCount());
@@ -297,10 +359,16 @@ function render({ model, el }) {
   for (const [name, fn] of handlers) model.on(name, fn);
 
   // Refit when the panel gets its size (first attach) or is resized, until the user pans.
-  const resizer = typeof ResizeObserver === "function" ? new ResizeObserver(() => {
-    if (!layout) return;
+  // The observer reports the width: nothing is measured, and an unchanged width (e.g. the
+  // stage only grew taller when the drawing went in) changes nothing.
+  const resizer = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => {
+    const width = entries[entries.length - 1].contentRect.width;
+    // 0: hidden (e.g. another tab): keep everything as it is for when it comes back.
+    if (!(width > 0) || Math.abs(width - stageWidth) < 0.5) return;
+    stageWidth = width;
+    if (!layout || !viewport) return;
     arrange();
-    viewport?.refit();
+    viewport.resize(panelWidth());
   }) : null;
   resizer?.observe(stage);
 

@@ -157,4 +157,5 @@ async def main():
     print("no console errors")
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())

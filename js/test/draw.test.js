@@ -38,6 +38,14 @@ describe("drawStructure", () => {
     expect(node(svg, "a").classList.contains("gw-leaf")).toBe(true);
   });
 
+  test("a node reads as before: label, op, then the data and grad rows", () => {
+    const { svg, drawing } = draw();
+    show(drawing, "accumulate", 4);
+    expect(node(svg, "d").textContent).toBe("d*data6grad-2");
+    expect(node(svg, "a").textContent).toBe("adata2grad4×2");
+    expect(node(svg, "a").querySelector(".gw-label").textContent).toBe("a");
+  });
+
   test("a label is text: markup shows literally", () => {
     const evil = "<img src=x onerror=alert(1)>";
     const structure = { ...diamond.structure, nodes: diamond.structure.nodes.map((n) => (n.id === 0 ? { ...n, label: evil } : n)) };
@@ -116,4 +124,48 @@ describe("updateValues", () => {
     expect(after.map((g) => g.getAttribute("transform"))).toEqual(transforms);
     expect([...svg.querySelectorAll("path.gw-edge")].map((p) => p.getAttribute("d"))).toEqual(paths);
   });
+});
+
+describe("updateValues writes only what changed", () => {
+  const watch = (svg) => {
+    const observer = new MutationObserver(() => {});
+    observer.observe(svg, { subtree: true, childList: true, attributes: true, characterData: true });
+    return () => observer.takeRecords();
+  };
+
+  test("the same moment again, even with equal new arrays, changes nothing", () => {
+    const { svg, drawing } = draw();
+    show(drawing, "overwrite", 3);
+    const records = watch(svg);
+    updateValues(drawing, {
+      data: [...diamond.values.data],
+      at: replayAt(diamond.structure, diamond.values.replays.overwrite, 3, "overwrite"),
+      mode: "overwrite",
+    });
+    expect(records()).toEqual([]);
+  });
+
+  test("a step touches only the nodes and edges it changes", () => {
+    const { svg, drawing } = draw();
+    show(drawing, "accumulate", 1); // L fired: e and f got grads
+    const records = watch(svg);
+    show(drawing, "accumulate", 2); // f fired: a and c got grads
+    const name = (el) => (el.dataset.label ?? (el.dataset.edge ? `label ${el.dataset.edge}` : el.dataset.id ? `edge ${el.dataset.id}` : el.getAttribute("class")));
+    const touched = new Set(records().map((r) => name((r.target.nodeType === 3 ? r.target.parentNode : r.target).closest("g.gw-node, path.gw-edge, .gw-edge-label, g.gw-edge-labels"))));
+    // L: no longer active; f: now active; e: no longer just received; a, c: grads;
+    // edges 6, 7 no longer fresh, 4, 5 fresh, labels 6, 7 removed from the label layer.
+    expect([...touched].sort()).toEqual(["L", "a", "c", "e", "edge 4", "edge 5", "edge 6", "edge 7", "f", "gw-edge-labels", "label 4", "label 5"].sort());
+  });
+});
+
+test("a lost contribution is written higher than a fresh one, clear of its edge", () => {
+  const { svg, drawing } = draw();
+  show(drawing, "overwrite", 3); // c's first term (edge 5) was lost at this step
+  const label = svg.querySelector('.gw-edge-label[data-edge="5"]');
+  expect(label.classList.contains("gw-lost")).toBe(true);
+  const { labelY, labelRise } = drawing.layout.edges[5];
+  expect(Number(label.getAttribute("y"))).toBeCloseTo(labelY - 7 - Math.min(labelRise, 24));
+  expect(Number(label.getAttribute("y"))).toBeLessThan(labelY - 5);
+  const fresh = svg.querySelector('.gw-edge-label[data-edge="3"]');
+  expect(Number(fresh.getAttribute("y"))).toBe(drawing.layout.edges[3].labelY - 5);
 });

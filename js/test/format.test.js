@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatNumber, fullNumber } from "../format.js";
+import { formatNumber, fullNumber, plural } from "../format.js";
 
 describe("formatNumber", () => {
   test.each([
@@ -35,4 +35,11 @@ test("fullNumber keeps every digit and is empty for non-numbers", () => {
   expect(fullNumber(0.1 + 0.2)).toBe("0.30000000000000004");
   expect(Number(fullNumber(Math.PI))).toBe(Math.PI);
   expect(fullNumber(NaN)).toBe("");
+});
+
+test("plural", () => {
+  expect(plural(1, "node")).toBe("1 node");
+  expect(plural(0, "node")).toBe("0 nodes");
+  expect(plural(2, "leaf", "leaves")).toBe("2 leaves");
+  expect(plural(1, "leaf", "leaves")).toBe("1 leaf");
 });

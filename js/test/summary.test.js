@@ -22,3 +22,13 @@ test("labels in a summary are text", () => {
   renderSummary(el, { ...summary, ops: { "<b>x</b>": 1 } }, 10, () => {});
   expect(el.querySelector("b")).toBeNull();
 });
+
+test("counts of one are singular", () => {
+  const el = document.createElement("div");
+  renderSummary(el, { nodes: 1, edges: 1, leaves: 1, ops: {}, multi: 1 }, 0, () => {});
+  expect(el.textContent).toContain("This graph has 1 node and 1 edge,");
+  expect(el.textContent).toContain("1 leaf; 1 node gets more than one contribution");
+  renderSummary(el, { nodes: 3, edges: 0, leaves: 0, ops: {}, multi: 0 }, 2, () => {});
+  expect(el.textContent).toContain("3 nodes and 0 edges");
+  expect(el.textContent).toContain("0 leaves; 0 nodes get more");
+});

@@ -137,12 +137,45 @@ test("a summarized graph shows its counts; Draw anyway asks Python for the graph
   expect($(".gradwidget").dataset.state).toBe("summary");
   expect($$("g.gw-node")).toHaveLength(0);
   expect($(".gw-summary").textContent).toContain("65817 nodes and 98000 edges");
+  for (const label of ["Play", "Step forward", "Reset", "Fit", "Export SVG"]) {
+    expect(button(label).closest("[hidden]"), label).not.toBeNull(); // nothing to play
+  }
+  expect($(".gw-scrub").hidden).toBe(true);
+  expect($('button[data-mode="compare"]').closest("[hidden]")).toBeNull(); // the mode to draw in
   $(".gw-summary button").click();
   expect(model.get("max_nodes")).toBe(65817);
   expect(model.saved).toBe(1);
   model.set("values", diamond.values); // what Python then sends
   model.set("structure", diamond.structure);
   await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(7));
+  expect(button("Play").closest("[hidden]")).toBeNull();
+  expect($(".gw-scrub").hidden).toBe(false);
+});
+
+test("the step status: parts that wrap only between them, the end marked done", async () => {
+  await show();
+  const status = () => $(".gw-step").textContent;
+  expect(status()).toBe("Step 4 / 4 (done) · d fires");
+  expect([...$$(".gw-step-part")].map((p) => p.textContent)).toEqual(["Step 4 / 4 (done)", "d fires"]);
+  press("Home");
+  expect(status()).toBe("Step 0 / 4 · seed L.grad = 1");
+  press("ArrowRight");
+  expect(status()).toBe("Step 1 / 4 · L fires");
+  expect($(".gw-step").title).toBe("Step 1 / 4 · L fires");
+});
+
+test("timing hooks: data-draw-ms, data-refresh-ms and performance marks", async () => {
+  performance.clearMarks?.();
+  await show();
+  const root = $(".gradwidget");
+  expect(Number(root.dataset.drawMs)).toBeGreaterThanOrEqual(0);
+  expect(root.dataset.refreshMs).toBeUndefined();
+  model.set("values", { ...diamond.values, data: [5, 3, 15, 4, 19, 1, 19] });
+  expect(Number(root.dataset.refreshMs)).toBeGreaterThanOrEqual(0);
+  const values = performance.getEntriesByName("gradwidget:values");
+  expect(values).toHaveLength(1);
+  expect(values[0].detail.nodes).toBe(7);
+  expect(performance.getEntriesByName("gradwidget:drawn").at(-1).detail.nodes).toBe(7);
 });
 
 describe("sliders", () => {
