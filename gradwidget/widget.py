@@ -110,7 +110,7 @@ class GraphWidget(anywidget.AnyWidget):
         # Also the text a notebook shows where the widget cannot render (an untrusted
         # notebook, or one saved without widget state): say what would be there.
         n = len(self.structure.get("nodes", ())) or self.structure.get("summary", {}).get("nodes", 0)
-        return (f"GraphWidget of {n} nodes (mode={self.mode!r}): run the cell to see the graph "
+        return (f"GraphWidget of {n} node{'' if n == 1 else 's'} (mode={self.mode!r}): run the cell to see the graph "
                 "(a saved notebook shows it if it is trusted and was saved with widget state)")
 
     @staticmethod

@@ -113,3 +113,4 @@ def test_plain_text_says_what_the_widget_would_show():
     w = GraphWidget(diamond()[0], mode="compare")
     assert repr(w).startswith("GraphWidget of 7 nodes (mode='compare')")
     assert "trusted" in repr(w)
+    assert repr(GraphWidget(Value(1.0, "a"))).startswith("GraphWidget of 1 node (")
