@@ -46,6 +46,9 @@ export function createSliders(doc, send) {
       input.max = String(spec.max);
       input.step = String(spec.step);
       input.setAttribute("aria-label", spec.name);
+      // A focused slider owns its arrow keys: JupyterLab (Lumino) matches no shortcut on an
+      // element carrying this attribute (or above it), so command-mode keys stay out.
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
       const output = doc.createElement("output");
       input.addEventListener("input", () => {
         const value = Number(input.value);

@@ -195,6 +195,13 @@ describe("sliders", () => {
     expect($(".gw-sliders").hidden).toBe(false);
   });
 
+  test("keep their keys from JupyterLab's shortcuts", async () => {
+    await show({ sliders: specs });
+    for (const input of $$(".gw-sliders input[type=range]")) {
+      expect(input.getAttribute("data-lm-suppress-shortcuts")).toBe("true");
+    }
+  });
+
   test("no sliders, no slider row", async () => {
     await show();
     expect($(".gw-sliders").hidden).toBe(true);

@@ -56,3 +56,179 @@ def button(widget, label):
     """The toolbar button with this aria-label."""
     return widget.locator(f"button[aria-label='{label}']")
 
+
+
+# ---- sliders (the `sliders` trait: .gw-sliders > label.gw-slider > input[type=range]) -----
+# Added for tests/e2e/test_classroom.py and benchmarks/widget_sliders.py. The slider's input
+# has aria-label = the slider's name; its <output> shows the formatted value; errors from
+# Python are shown in .gw-slider-error (role=alert).
+
+THUMB_PX = 16  # Chromium's default range thumb: its centre runs from 8 px to width - 8 px
+
+_JS_SLIDERS = """(root) => [...root.querySelectorAll('.gw-sliders input[type=range]')].map(i => ({
+  name: i.getAttribute('aria-label'), value: Number(i.value),
+  min: Number(i.min), max: Number(i.max), step: Number(i.step),
+  output: (i.parentElement.querySelector('output') || {}).textContent,
+  label: (i.parentElement.querySelector('.gw-slider-name') || {}).textContent,
+}))"""
+
+
+def slider_list(widget):
+    """[{name, value, min, max, step, output, label}] of the widget's sliders, in page order."""
+    return widget.evaluate(_JS_SLIDERS)
+
+
+def slider(widget, name):
+    """The <input type=range> of the slider `name` (not the toolbar's step scrubber)."""
+    return widget.locator(f".gw-sliders input[type=range][aria-label='{name}']")
+
+
+def slider_value(widget, name):
+    return float(slider(widget, name).input_value())
+
+
+def slider_error(widget):
+    """The text of the sliders' error line ("" when there is none)."""
+    box = widget.locator(".gw-sliders .gw-slider-error")
+    return box.text_content() if box.count() else ""
+
+
+def slider_point(widget, name, value):
+    """Page coordinates of the point of the slider's track that stands for `value`."""
+    spec = next(s for s in slider_list(widget) if s["name"] == name)
+    box = slider(widget, name).bounding_box()
+    frac = (value - spec["min"]) / (spec["max"] - spec["min"])
+    frac = min(1.0, max(0.0, frac))
+    x = box["x"] + THUMB_PX / 2 + frac * (box["width"] - THUMB_PX)
+    return x, box["y"] + box["height"] / 2
+
+
+def drag_slider(page, widget, name, to_value, steps=20):
+    """A real mouse drag: press on the slider's thumb, move to `to_value`'s point in `steps`
+    mouse moves (one input event each, roughly), release. Returns the input's final value."""
+    slider(widget, name).scroll_into_view_if_needed()
+    x0, y = slider_point(widget, name, slider_value(widget, name))
+    x1, _ = slider_point(widget, name, to_value)
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    page.mouse.move(x1, y, steps=steps)
+    page.mouse.up()
+    return slider_value(widget, name)
+
+
+def click_slider(page, widget, name, value):
+    """A real mouse click on the slider's track where `value` is. Returns the new value."""
+    slider(widget, name).scroll_into_view_if_needed()
+    page.mouse.click(*slider_point(widget, name, value))
+    return slider_value(widget, name)
+
+
+# Waits until every panel's leaf `name` shows the slider's current value, the slider is not
+# in an error state unless allowed, and nothing in the widget changed for `quiet` ms.
+_JS_WAIT_SLIDER_SETTLED = """async (root, [name, quiet, timeout]) => {
+  const start = performance.now();
+  let last = start;
+  const mo = new MutationObserver(() => { last = performance.now(); });
+  mo.observe(root, {subtree: true, attributes: true, childList: true, characterData: true});
+  const sel = `.gw-sliders input[type=range][aria-label="${CSS.escape(name)}"]`;
+  let why = '';
+  try {
+    while (performance.now() - start < timeout) {
+      const input = root.querySelector(sel);
+      const leaves = [...root.querySelectorAll(`g.gw-node[data-label="${CSS.escape(name)}"] .gw-data`)];
+      const want = input ? Number(input.value) : NaN;
+      const shown = leaves.map(t => Number(t.getAttribute('data-value')));
+      why = `slider ${name}=${input && input.value}, shown ${JSON.stringify(shown)}, state ${root.dataset.state}`;
+      const ok = input && root.dataset.state === 'drawn' && leaves.length > 0 && shown.every(v => v === want);
+      if (ok && performance.now() - last >= quiet) return performance.now() - start;
+      await new Promise(r => setTimeout(r, 15));
+    }
+  } finally { mo.disconnect(); }
+  throw new Error(`slider ${name} did not settle in ${timeout} ms: ${why}`);
+}"""
+
+
+def wait_slider_settled(widget, name, quiet=250, timeout=10_000):
+    """Waits until the leaf `name` shows the slider's value in every panel and the widget has
+    been quiet for `quiet` ms; returns the ms it took."""
+    return widget.evaluate(_JS_WAIT_SLIDER_SETTLED, [name, quiet, timeout])
+
+
+# Node geometry relative to its panel's <svg> (so that scrolling the notebook does not count).
+_JS_GEOMETRY = """(root) => [...root.querySelectorAll('.gw-panel')].map(panel => {
+  const svg = panel.querySelector('svg.gw-svg');
+  const s = svg.getBoundingClientRect();
+  return {viewBox: svg.getAttribute('viewBox'),
+          nodes: Object.fromEntries([...panel.querySelectorAll('g.gw-node')].map(g => {
+            const b = g.getBoundingClientRect();
+            return [g.dataset.id, {transform: g.getAttribute('transform'),
+                                   box: [b.x - s.x, b.y - s.y, b.width, b.height]}];
+          }))};
+})"""
+
+
+def geometry(widget):
+    """Per panel: {viewBox, nodes: {id: {transform, box (relative to the panel's svg)}}}."""
+    return widget.evaluate(_JS_GEOMETRY)
+
+
+def same_geometry(before, after, tol=0.5):
+    """A list of differences between two geometry() readings ([] when nothing moved)."""
+    diffs = []
+    if len(before) != len(after):
+        return [f"{len(before)} panels before, {len(after)} after"]
+    for p, (b, a) in enumerate(zip(before, after)):
+        if b["viewBox"] != a["viewBox"]:
+            diffs.append(f"panel {p}: viewBox {b['viewBox']} -> {a['viewBox']}")
+        if set(b["nodes"]) != set(a["nodes"]):
+            diffs.append(f"panel {p}: node ids {sorted(b['nodes'])} -> {sorted(a['nodes'])}")
+            continue
+        for node_id, nb in b["nodes"].items():
+            na = a["nodes"][node_id]
+            if nb["transform"] != na["transform"]:
+                diffs.append(f"panel {p} node {node_id}: transform {nb['transform']} -> {na['transform']}")
+            if any(abs(x - y) > tol for x, y in zip(nb["box"], na["box"])):
+                diffs.append(f"panel {p} node {node_id}: box {nb['box']} -> {na['box']}")
+    return diffs
+
+
+def tag_nodes(widget):
+    """Marks every g.gw-node element (a JS property), to tell later whether it was recreated."""
+    widget.evaluate("(el) => el.querySelectorAll('g.gw-node').forEach(g => { g.__gwProbe = g.dataset.id; })")
+
+
+def nodes_kept(widget):
+    """True if every g.gw-node is still an element marked by tag_nodes()."""
+    return widget.evaluate(
+        "(el) => { const gs = [...el.querySelectorAll('g.gw-node')];"
+        " return gs.length > 0 && gs.every(g => g.__gwProbe === g.dataset.id); }")
+
+
+def numbers(panel):
+    """{id: (data, grad)} as floats (data-value attributes) of one read_widget() panel."""
+    return {n["id"]: (float(n["data"]["value"]), float(n["grad"]["value"])) for n in panel["nodes"]}
+
+
+_JS_SHAPE = """(root) => { const panel = root.querySelector('.gw-panel'); if (!panel) return null;
+  return {nodes: [...panel.querySelectorAll('g.gw-node')].map(g => ({id: Number(g.dataset.id),
+            label: g.dataset.label, op: (g.querySelector('.gw-op') || {}).textContent || ''})),
+          edges: [...panel.querySelectorAll('.gw-edge')].map(e => ({id: Number(e.dataset.id),
+            src: Number(e.dataset.src), dst: Number(e.dataset.dst)}))}; }"""
+
+
+def shown_shape(widget):
+    """The drawn graph of the first panel: {nodes: [{id, label, op}], edges: [{id, src, dst}]},
+    comparable with a `structure` trait (minus key, root and slot)."""
+    return widget.evaluate(_JS_SHAPE)
+
+
+def record_inputs(widget, name):
+    """From now on, records the value of every `input` event of the slider `name`."""
+    slider(widget, name).evaluate(
+        "(i) => { i.__gwInputs = []; if (!i.__gwRecording) { i.__gwRecording = true;"
+        " i.addEventListener('input', () => i.__gwInputs.push(Number(i.value))); } }")
+
+
+def recorded_inputs(widget, name):
+    """The values of the slider's `input` events since record_inputs()."""
+    return slider(widget, name).evaluate("(i) => i.__gwInputs || []")
