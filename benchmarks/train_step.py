@@ -5,7 +5,7 @@ loss + zero_grad + backward + SGD update. Engines: gradwidget, micrograd 0.1.0 (
 PyTorch with scalar float64 tensors (same graph, op by op). Also memory per graph node
 (tracemalloc) for gradwidget and micrograd.
 
-    python benchmarks/train_step.py [--rounds 7]
+    python benchmarks/train_step.py [--rounds 7] [--block 5] [--no-gc]
 """
 
 import argparse
@@ -122,6 +122,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--block", type=int, default=1,
+                    help="consecutive steps per engine between collections, as in a training "
+                         "loop (the collector then runs inside the steps); default 1")
     ap.add_argument("--no-gc", action="store_true",
                     help="disable the cycle collector inside each timed step (micrograd's "
                          "closures make its graphs cyclic garbage; this isolates that cost)")
@@ -146,12 +149,13 @@ def main():
     times = {name: [] for name in engines}
     for _ in range(args.rounds):                  # alternate, so load hits all alike
         for name, step in engines.items():
-            gc.collect()
+            gc.collect()                          # nobody pays for the previous engine's garbage
             if args.no_gc:
                 gc.disable()
             t = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - t)
+            for _ in range(args.block):
+                step()
+            times[name].append((time.perf_counter() - t) / args.block)
             gc.enable()
 
     gw_bytes, nodes = bytes_per_node(gw_loss, lambda v: v.children)
@@ -159,6 +163,8 @@ def main():
 
     med = {name: statistics.median(ts) for name, ts in times.items()}
     gc_note = ", cycle collector off inside steps" if args.no_gc else ""
+    if args.block > 1:
+        gc_note += f", blocks of {args.block} consecutive steps"
     print(f"graph: {nodes} nodes; {args.rounds} alternated rounds{gc_note}; median per step")
     for name, m in med.items():
         print(f"  {name:<11} {m * 1e3:8.1f} ms   ({m / med['gradwidget']:.2f}x gradwidget's time)")
