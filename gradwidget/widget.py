@@ -125,8 +125,7 @@ class GraphWidget(anywidget.AnyWidget):
 
     @root.setter
     def root(self, root):
-        self._root = self._check_root(root)
-        self.refresh()
+        self.refresh(root)
 
     def refresh(self, root=None):
         """Re-evaluate the graph from its leaves and send what changed to the page.

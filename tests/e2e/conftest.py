@@ -57,7 +57,7 @@ def browser_context(browser):
 
 class PageFactory:
     """new(server, tag) -> a NotebookPage that is registered for failure artifacts and
-    closed (with its server's kernels stopped) by close_all()."""
+    closed (with their notebooks' kernels stopped) by close_all()."""
 
     def __init__(self, browser):
         self.browser = browser
@@ -71,24 +71,29 @@ class PageFactory:
         return page
 
     def close(self, page):
-        """Closes one page early (and stops the kernels: one notebook per page at a time)."""
+        """Closes one page early, and stops its notebook's kernel."""
         for entry in list(self.mine):
             if entry[1] is page:
                 self.mine.remove(entry)
                 _open_pages.remove(entry)
-        page.close()
-        page.server.shutdown_kernels()
+        _close(page)
 
     def close_all(self):
         for entry in self.mine:
-            tag, page = entry
-            page.close()
             _open_pages.remove(entry)
-            try:
-                page.server.shutdown_kernels()
-            except Exception:
-                pass
+            _close(entry[1])
         self.mine.clear()
+
+
+def _close(page):
+    """Closes a page and stops only its own notebook's kernel: pages of module-scoped
+    fixtures on the same server are still in use."""
+    page.close()
+    if page.name is not None:
+        try:
+            page.server.shutdown_kernels(page.name)
+        except Exception:
+            pass
 
 
 @pytest.fixture(scope="module")

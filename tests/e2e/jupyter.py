@@ -209,13 +209,18 @@ class JupyterServer:
             return f"{self.base}/lab/workspaces/w{uuid.uuid4().hex[:10]}/tree/{notebook}?token={self.token}"
         return f"{self.base}/notebooks/{notebook}?token={self.token}"
 
-    def shutdown_kernels(self):
-        """Stops every kernel of this server (after a page is done with its notebook)."""
+    def shutdown_kernels(self, notebook=None):
+        """Stops the kernel of `notebook` (a path relative to the root), or every kernel of
+        this server. Pages of other tests may still be using theirs: name yours."""
         for session in self.api("GET", "/api/sessions") or []:
+            if notebook is not None and session.get("path") != notebook:
+                continue
             try:
                 self.api("DELETE", f"/api/sessions/{session['id']}")
             except urllib.error.HTTPError:
                 pass
+        if notebook is not None:
+            return
         for kernel in self.api("GET", "/api/kernels") or []:
             try:
                 self.api("DELETE", f"/api/kernels/{kernel['id']}")
