@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.e2e.dom import JS_MANAGER  # noqa: E402
 from tests.e2e.jupyter import JupyterServer, NotebookPage, launch_browser  # noqa: E402
 
 TARGETS_MS = {200: 300, 2000: 2000}
@@ -99,21 +100,7 @@ JS_ARM = """() => {
 # Finds the widget model behind an output (through Lab's widget renderer) and wraps its
 # trigger() to time every "change:values".
 JS_HOOK_VALUES = """async (modelId) => {
-  const nb = window.jupyterapp.shell.currentWidget.content;
-  const seen = new Set();
-  const walk = function* (w) {
-    if (!w || seen.has(w)) return;
-    seen.add(w); yield w;
-    for (const c of (w.widgets || [])) yield* walk(c);
-    if (w.layout && w.layout.widgets) for (const c of w.layout.widgets) yield* walk(c);
-  };
-  let manager = null;
-  for (const cell of nb.widgets) {
-    if (!cell.outputArea) continue;
-    for (const w of walk(cell.outputArea)) if (w._manager && w._manager.promise) { manager = await w._manager.promise; break; }
-    if (manager) break;
-  }
-  if (!manager) throw new Error('no widget manager found through the output renderers');
+  const manager = await (""" + JS_MANAGER + """)();
   const model = await manager.get_model(modelId);
   const records = window.__gwValues = [];
   const original = model.trigger;

@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.dom import click_slider, slider, slider_list, slider_point, slider_value  # noqa: E402
+from tests.e2e.dom import JS_MANAGER, click_slider, slider, slider_list, slider_point, slider_value  # noqa: E402
 from tests.e2e.jupyter import ARTIFACTS, JupyterServer, NotebookPage, launch_browser  # noqa: E402
 
 TARGET_P95_MS = 50
@@ -123,26 +123,6 @@ JS_INSTALL = """(root) => {
 # Wraps the widget model's Backbone trigger() (found through Lab's widget manager) to time
 # each "change:values": when it starts (the kernel's answer has been received and decoded)
 # and how long the widget's own handlers take (updating every number, class, the toolbar).
-JS_MANAGER = """async () => {
-  if (window.__gwManager) return window.__gwManager;
-  const nb = window.jupyterapp.shell.currentWidget.content;
-  const seen = new Set();
-  const walk = function* (w) {
-    if (!w || seen.has(w)) return;
-    seen.add(w); yield w;
-    for (const c of (w.widgets || [])) yield* walk(c);
-    if (w.layout && w.layout.widgets) for (const c of w.layout.widgets) yield* walk(c);
-  };
-  let manager = null;
-  for (const cell of nb.widgets) {
-    if (!cell.outputArea) continue;
-    for (const w of walk(cell.outputArea)) if (w._manager && w._manager.promise) { manager = await w._manager.promise; break; }
-    if (manager) break;
-  }
-  if (!manager) throw new Error('no widget manager found through the output renderers');
-  return (window.__gwManager = manager);
-}"""
-
 JS_HOOK_VALUES = """async (modelId) => {
   const manager = await (""" + JS_MANAGER + """)();
   const model = await manager.get_model(modelId);

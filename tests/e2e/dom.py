@@ -232,3 +232,26 @@ def record_inputs(widget, name):
 def recorded_inputs(widget, name):
     """The values of the slider's `input` events since record_inputs()."""
     return slider(widget, name).evaluate("(i) => i.__gwInputs || []")
+
+
+# The page's Jupyter widget manager, found through Lab's widget output renderers (cached on
+# window): for the benchmarks that wrap a model's trigger() to time "change:values".
+JS_MANAGER = """async () => {
+  if (window.__gwManager) return window.__gwManager;
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  const seen = new Set();
+  const walk = function* (w) {
+    if (!w || seen.has(w)) return;
+    seen.add(w); yield w;
+    for (const c of (w.widgets || [])) yield* walk(c);
+    if (w.layout && w.layout.widgets) for (const c of w.layout.widgets) yield* walk(c);
+  };
+  let manager = null;
+  for (const cell of nb.widgets) {
+    if (!cell.outputArea) continue;
+    for (const w of walk(cell.outputArea)) if (w._manager && w._manager.promise) { manager = await w._manager.promise; break; }
+    if (manager) break;
+  }
+  if (!manager) throw new Error('no widget manager found through the output renderers');
+  return (window.__gwManager = manager);
+}"""
