@@ -130,10 +130,8 @@ def main():
                          "closures make its graphs cyclic garbage; this isolates that cost)")
     args = ap.parse_args()
 
-    import micrograd
     import micrograd.engine
     import micrograd.nn
-    import gradwidget
     from gradwidget import Value, nn
 
     X, Y = moons()

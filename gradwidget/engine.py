@@ -97,7 +97,6 @@ _OPS = {
     "neg": _neg, "**": _pow, "exp": _exp, "log": _log,
     "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu,
 }
-_BINARY = frozenset({"+", "-", "*", "/"})
 
 
 def _name(v):
