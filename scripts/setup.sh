@@ -13,9 +13,9 @@ elif ! command -v chromium >/dev/null 2>&1; then
   echo "note: install Chromium (Debian: apt-get install chromium) for the browser tests" >&2
 fi
 
-# npm ci rejects this lock file (npm 11 drops optional platform packages of rollup from
-# it); npm install keeps the locked versions and adds what the platform needs.
-npm install --no-audit --no-fund --loglevel=error
+# npm ci installs exactly the committed lock (it includes every platform's optional
+# packages, so a fresh clone stays clean).
+npm ci --no-audit --no-fund --loglevel=error
 npm run build
 
 python -m pip install -q --disable-pip-version-check torch==2.13.0
