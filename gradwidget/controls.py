@@ -9,18 +9,22 @@ depends on the inputs; the picture relays out only when the shape really changed
 """
 
 import inspect
+import math
 from numbers import Real
 
 from .engine import Value
+from .protocol import SliderSpec
 
-__all__ = ["slider_spec", "find_leaf", "interact"]
+__all__ = ["slider_spec", "find_leaf", "interact", "finite"]
 
 
-def slider_spec(name, spec, value):
+def slider_spec(name, spec, value) -> SliderSpec:
     """`(min, max)` or `(min, max, step)` as the page's slider, starting at `value`."""
     if not isinstance(spec, (tuple, list)) or len(spec) not in (2, 3) or not all(
             isinstance(x, Real) and not isinstance(x, bool) for x in spec):
         raise TypeError(f"slider {name!r}: give (min, max) or (min, max, step) numbers, got {spec!r}")
+    if not all(finite(x) for x in spec):
+        raise ValueError(f"slider {name!r}: min, max and step must be finite numbers, got {spec!r}")
     lo, hi = float(spec[0]), float(spec[1])
     if not lo < hi:
         raise ValueError(f"slider {name!r}: min must be below max, got ({lo:g}, {hi:g})")
@@ -32,9 +36,21 @@ def slider_spec(name, spec, value):
         step = (hi - lo) / 100
     if not 0 < step <= hi - lo:
         raise ValueError(f"slider {name!r}: step must be positive and at most max - min, got {step:g}")
+    if not finite(value):
+        raise TypeError(f"slider {name!r}: its start value must be a finite number, got {value!r}")
     if not lo <= value <= hi:
         raise ValueError(f"slider {name!r}: its value {value:g} lies outside ({lo:g}, {hi:g})")
     return {"name": name, "min": lo, "max": hi, "step": step, "value": float(value)}
+
+
+def finite(x):
+    """Whether x is a real, finite number: not a bool, not an int too large for a float."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def find_leaf(values, key):
@@ -77,18 +93,22 @@ def interact(f, **ranges):
         raise TypeError("interact needs at least one slider, e.g. interact(f, a=(-3, 3))")
     defaults = {name: p.default for name, p in inspect.signature(f).parameters.items()
                 if p.default is not inspect.Parameter.empty}
-    start = {}
-    for name, spec in ranges.items():
-        lo_hi = spec[:2] if isinstance(spec, (tuple, list)) else spec
-        start[name] = defaults.get(name, None)
-        if start[name] is None and isinstance(lo_hi, (tuple, list)) and len(lo_hi) == 2:
-            start[name] = (float(lo_hi[0]) + float(lo_hi[1])) / 2
-    specs = [slider_spec(name, spec, start[name] if start[name] is not None else 0.0)
+    specs = [slider_spec(name, spec, _start(spec, defaults.get(name)))
              for name, spec in ranges.items()]
     root = _call(f, {s["name"]: s["value"] for s in specs})
     w = GraphWidget(root)
     w._set_sliders(specs, lambda inputs: _call(f, inputs))
     return w
+
+
+def _start(spec, default):
+    """f's default for a slider, else the middle of its range."""
+    if default is not None:
+        return default
+    try:
+        return (spec[0] + spec[1]) / 2
+    except (TypeError, IndexError, KeyError, OverflowError):
+        return 0.0                      # slider_spec says what is wrong with `spec`
 
 
 def _call(f, inputs):

@@ -17,6 +17,7 @@ import anywidget
 import ipywidgets
 import traitlets
 
+from .controls import finite
 from .engine import Value
 from .widget import GraphWidget, _bundle
 
@@ -45,9 +46,10 @@ class TrainingView(ipywidgets.VBox):
     """A loss curve above a GraphWidget, refreshed while a training loop runs.
 
     example: a Value, or a function returning one (e.g. `lambda: model(X[0])`), whose graph
-    is shown; it is built once and re-evaluated on every redraw (the parameters it uses
-    are its leaves). Without it, the graph of the loss passed to `update` is shown, as a
-    summary when it is too large to draw (a full-batch loss usually is).
+    is shown; it is built once and is the view's own: it is re-evaluated (`forward()`) on
+    every redraw, so it follows the parameters it uses as leaves. Without it, the graph of
+    the loss passed to `update` is shown as it is (never re-evaluated), as a summary when
+    it is too large to draw (a full-batch loss usually is).
     """
 
     def __init__(self, example=None, max_rate=10.0, budget=0.05, max_nodes=2500, **kwargs):
@@ -72,8 +74,13 @@ class TrainingView(ipywidgets.VBox):
         super().__init__([self.plot, self.graph], **kwargs)
 
     def update(self, loss, step=None):
-        """Record this step's loss; redraw if the rate and the time budget allow."""
-        value = loss.data if isinstance(loss, Value) else float(loss)
+        """Record this step's loss; redraw if the rate and the time budget allow.
+
+        `loss` (a Value or a number) is read, never re-evaluated: the point plotted and
+        the graph shown are of the same step. A loss that is not a finite number is
+        refused (ValueError) and nothing is recorded.
+        """
+        value = self._loss(loss, len(self._steps) if step is None else step)
         self._steps.append(len(self._steps) if step is None else step)
         self._losses.append(value)
         now = time.perf_counter()
@@ -84,14 +91,29 @@ class TrainingView(ipywidgets.VBox):
             # wait at least 1/max_rate, and long enough that redraws stay within budget
             self._next = now + max(self._min_interval, cost / self._budget)
 
+    @staticmethod
+    def _loss(loss, step):
+        if not finite(step):
+            raise TypeError(f"TrainingView.update: step must be a finite number, got {step!r}")
+        value = loss.data if isinstance(loss, Value) else loss
+        if not finite(value):
+            raise ValueError(f"TrainingView.update: the loss of step {step!r} must be a finite "
+                             f"number, got {value!r}; nothing was recorded")
+        return float(value)
+
     def flush(self, loss=None):
         """Redraw now with everything recorded (call it after the loop)."""
         self._redraw(loss)
 
     def _redraw(self, loss):
+        """The loss curve, then the graph: the example re-evaluated (a transaction: a
+        failure leaves it as it was and the page says why), or `loss` as it is."""
         self.redraws += 1
         self.plot.show(self._steps, self._losses)
         if self._example is not None:
-            self.graph.refresh()
+            self.graph._update()
         elif isinstance(loss, Value):
-            self.graph.refresh(loss)
+            try:
+                self.graph.refresh(loss)
+            except Exception:                 # the page says why; the loop goes on
+                pass

@@ -2,11 +2,16 @@
 
 Python computes everything (snapshot, replays); the browser (js/) lays out with Graphviz
 compiled to WebAssembly, draws SVG and plays the replay back. The traits are the whole
-contract; docs/protocol.md describes them.
+contract; docs/protocol.md describes them and gradwidget/protocol.py types them.
+
+The widget never changes what the engine does: it reads the graph when asked (`refresh()`)
+and re-evaluates it only for its own sliders, as a transaction that puts every node back
+if anything fails.
 """
 
+import hashlib
+import json
 import pathlib
-import weakref
 from collections import Counter
 
 import anywidget
@@ -14,18 +19,25 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from . import engine
-from .controls import find_leaf, slider_spec
+from .controls import finite, find_leaf, slider_spec
 from .engine import Value
 from .graph import replay, snapshot
+from .protocol import SliderSpec, Structure, Values
 
-__all__ = ["GraphWidget", "LayoutEngine"]
+__all__ = ["GraphWidget", "LayoutEngine", "VIEWS", "MAX_NODES"]
 
-_STATIC = pathlib.Path(__file__).parent / "static"
-WIDGET_MODES = ("accumulate", "overwrite", "compare")
+_HERE = pathlib.Path(__file__).parent
+_STATIC = _HERE / "static"
+_MODES = json.loads((_HERE / "modes.json").read_text())
+VIEWS = tuple(_MODES["views"])              # the values of the `mode` trait
+PANELS = tuple(dict.fromkeys(p for v in _MODES["views"].values() for p in v["panels"]))
+MAX_NODES = 100_000                         # the most `max_nodes` may be (a page's "Draw anyway")
+
+name = getattr(engine, "name", None) or (lambda v: v.label or v.op or repr(v.data))
 
 
-def _bundle(name):
-    path = _STATIC / name
+def _bundle(filename):
+    path = _STATIC / filename
     if not path.exists():
         raise FileNotFoundError(
             f"gradwidget's browser bundle {path} is missing: install the package with "
@@ -47,24 +59,15 @@ class LayoutEngine(anywidget.AnyWidget):
         super().__init__(_worker=_bundle("layout-worker.js").read_text(), **kwargs)
 
 
-_engine = None
+_layout_engine = None
 
 
 def layout_engine():
     """The kernel's one LayoutEngine (made again if it was closed)."""
-    global _engine
-    if _engine is None or _engine.comm is None:
-        _engine = LayoutEngine()
-    return _engine
-
-
-_showing = weakref.WeakSet()         # the GraphWidgets alive in this kernel
-
-
-def _after_backward(root):
-    for w in list(_showing):
-        if w._root is root and w.comm is not None:
-            w.refresh()
+    global _layout_engine
+    if _layout_engine is None or _layout_engine.comm is None:
+        _layout_engine = LayoutEngine()
+    return _layout_engine
 
 
 class GraphWidget(anywidget.AnyWidget):
@@ -75,18 +78,19 @@ class GraphWidget(anywidget.AnyWidget):
     `backward()` was never called plays all the same.
 
     sliders: `{"a": (-3, 3), b_value: (-1, 1, 0.1)}` puts a slider beside the graph for each
-    leaf (named by label or passed as the Value); moving it re-evaluates the graph.
+    leaf (named by label or passed as the Value); moving it sets the leaf and re-evaluates
+    the graph (`forward()`).
 
-    After changing leaf data, call `refresh()` (or `backward()` on the shown root, which
-    refreshes it too): the graph is re-evaluated from its leaves and only the numbers move
-    (no relayout) unless the shape changed.
+    `refresh()` sends the numbers the graph holds now. It does not re-evaluate: after
+    changing leaf data, call `root.forward()` (and `backward()` if you want `.grad`), then
+    `refresh()`. Until then the page says which data changed since the last forward().
     """
 
     _esm = _bundle("widget.js")      # anywidget reloads it live when ANYWIDGET_HMR=1
 
     structure = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
-    mode = traitlets.Enum(WIDGET_MODES, default_value="accumulate").tag(sync=True)
+    mode = traitlets.Enum(VIEWS, default_value="accumulate").tag(sync=True)
     max_nodes = traitlets.Int(2500).tag(sync=True)
     sliders = traitlets.List().tag(sync=True)
     _engine = traitlets.Instance(LayoutEngine).tag(sync=True, **widget_serialization)
@@ -102,9 +106,6 @@ class GraphWidget(anywidget.AnyWidget):
             self._leaf_sliders(sliders)
         self.refresh()
         self.on_msg(self._on_message)
-        _showing.add(self)
-        if _after_backward not in engine.backward_listeners:
-            engine.backward_listeners.append(_after_backward)
 
     def __repr__(self):
         # Also the text a notebook shows where the widget cannot render (an untrusted
@@ -127,38 +128,94 @@ class GraphWidget(anywidget.AnyWidget):
     def root(self, root):
         self.refresh(root)
 
-    def refresh(self, root=None):
-        """Re-evaluate the graph from its leaves and send what changed to the page.
-
-        Pass `root` to show another graph (e.g. a rebuilt loss): if its shape is the same,
-        the picture keeps its layout and only the numbers change.
-        """
-        self._push(root, {})
-        return self
-
-    def _push(self, root, extra):
-        """Re-evaluate, snapshot and replay; one `values` update (plus `extra` fields)."""
-        root = self._root if root is None else self._check_root(root)
-        root.forward()
-        self._root = root
-        snap = snapshot(root)
-        if len(snap) > self.max_nodes:
-            shape, values = ("summary", len(snap), len(snap.edges)), {"data": [], "replays": {}}
-        else:
-            shape = snap.shape()
-            values = {
-                "data": snap.data(),
-                "replays": {m: replay(snap, m).to_json() for m in ("accumulate", "overwrite")},
-            }
-        if shape != self._shape:              # only a new shape is sent (and relaid out)
-            self.structure = _summary(snap) if shape[0] == "summary" else snap.structure()
-            self._shape = shape
-        self.values = {**values, **extra}
+    @traitlets.validate("max_nodes")
+    def _check_max_nodes(self, proposal):
+        n = proposal["value"]
+        if isinstance(n, bool) or not 1 <= n <= MAX_NODES:
+            raise traitlets.TraitError(
+                f"max_nodes must be a whole number from 1 to {MAX_NODES:,}, got {n!r}")
+        return n
 
     @traitlets.observe("max_nodes")
     def _max_nodes_changed(self, change):
-        if self._root is not None and self.structure:
+        if self.structure:                    # not during __init__
             self.refresh()
+
+    # --- what the page is sent ----------------------------------------------------------
+
+    def refresh(self, root=None):
+        """Send the graph as it is now to the page; it is read, never re-evaluated.
+
+        Pass `root` to show another graph (e.g. a rebuilt loss): if its shape is the same,
+        the picture keeps its layout and only the numbers change. If leaf data changed
+        since the last `forward()`, the page shows the numbers the graph holds and a notice
+        naming what changed. If the graph cannot be shown (a leaf that is not a finite
+        number, a gradient that overflows), the page keeps its picture and says why, and
+        this raises.
+        """
+        root = self._root if root is None else self._check_root(root)
+        try:
+            payload = self._payload(root)
+        except Exception as e:
+            self._fail(e)
+            raise
+        self._show(root, *payload)
+        return self
+
+    def _payload(self, root) -> tuple[Structure | None, tuple, Values]:
+        """(structure if the shape changed else None, shape, values) of `root`; no side effects."""
+        order = root.topo()
+        if len(order) > self.max_nodes:       # one walk: counts only, no snapshot, no replay
+            structure = _summary(order)
+            shape = ("summary", structure["key"])
+            values = {"data": [], "replays": {}, "stale": None}
+        else:
+            snap = snapshot(root)
+            shape = snap.shape()
+            structure = None if shape == self._shape else snap.structure()
+            data, stale = _read(snap.values, root)
+            values = {"data": data, "replays": {m: replay(snap, m).to_json() for m in PANELS},
+                      "stale": stale}
+        if shape == self._shape:
+            structure = None
+        key = (structure or self.structure)["key"]
+        return structure, shape, {"key": key, **values, "error": None, "seq": None}
+
+    def _show(self, root, structure, shape, values, sliders=None):
+        """Send a payload in one message (a new structure only if the shape changed)."""
+        self._root = root
+        with self.hold_sync():
+            if structure is not None:
+                self.structure = structure
+                self._shape = shape
+            self.values = values
+            if sliders is not None:
+                self.sliders = sliders
+
+    def _fail(self, error, seq=None):
+        """Tell the page why nothing changed: the numbers it has, and the reason."""
+        self.values = {**self.values, "seq": seq, "error": f"{type(error).__name__}: {error}"}
+
+    def _update(self, change=None, seq=None, sliders=None):
+        """Re-evaluate the shown graph (`forward()`), or run `change()`, which returns the
+        root to show, and send it with `seq` and `sliders`: one transaction. On any failure
+        every node of the shown graph gets back its data, local derivatives and grad, and
+        the page keeps its numbers and is told why. Returns the error, or None.
+        """
+        saved = _save(self._root.topo())
+        try:
+            root = self._check_root(change() if change else self._root.forward())
+            structure, shape, values = self._payload(root)
+        except BaseException as e:
+            _restore(saved)
+            if not isinstance(e, Exception):
+                raise                         # KeyboardInterrupt: restored, and stopped
+            self._fail(e, seq)
+            return e
+        self._show(root, structure, shape, {**values, "seq": seq}, sliders)
+        return None
+
+    # --- sliders ------------------------------------------------------------------------
 
     def _leaf_sliders(self, sliders):
         if not isinstance(sliders, dict):
@@ -168,43 +225,105 @@ class GraphWidget(anywidget.AnyWidget):
         specs = []
         for key, spec in sliders.items():
             leaf = find_leaf(nodes, key)
-            name = leaf.label or f"value {len(leaves)}"
-            leaves[name] = leaf
-            specs.append(slider_spec(name, spec, leaf.data))
+            if any(leaf is other for other in leaves.values()):
+                raise ValueError(f"two sliders drive the same leaf {name(leaf)!r}")
+            base = leaf.label or "value"
+            label, n = base, 1
+            while label in leaves:            # two leaves with one label, passed as Values
+                n += 1
+                label = f"{base} ({n})"
+            leaves[label] = leaf
+            specs.append(slider_spec(label, spec, leaf.data))
 
         def move(inputs):
-            for name, x in inputs.items():
-                leaves[name].data = x
-            return self._root
+            for label, x in inputs.items():
+                leaves[label].data = x
+            return self._root.forward()
 
         self._set_sliders(specs, move)
 
-    def _set_sliders(self, specs, move):
-        """Show `specs` as sliders; `move({name: value})` applies them and returns the root."""
+    def _set_sliders(self, specs: list[SliderSpec], move):
+        """Show `specs` as sliders; `move({name: value})` applies them and returns the
+        root to show: the shown graph re-evaluated, or a new graph."""
         self._slide = move
         self.sliders = specs
 
     def _on_slide(self, content):
-        """A slider moved: apply, re-evaluate, send the numbers (or say what went wrong).
+        """A slider moved: check, apply, re-evaluate, answer in one message.
 
         The page sends one slide at a time and waits for the answer carrying its `seq`
         before sending the latest position, so a fast drag never queues a backlog.
+        Nothing the page sends is trusted: a bad slide changes nothing and the answer
+        says why.
         """
-        inputs = {s["name"]: s["value"] for s in self.sliders}
-        before = dict(inputs)
         seq = content.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int):
+            seq = None                        # _read_slide refuses it
         try:
-            new = {str(k): float(v) for k, v in content.get("values", {}).items()}
-            unknown = sorted(set(new) - set(inputs))
-            if unknown:
-                raise ValueError(f"no slider named {', '.join(unknown)}")
-            inputs.update(new)
-            self._push(self._slide(inputs), {"seq": seq, "error": None})
-        except Exception as e:                # the page must learn why nothing moved
-            self._slide(before)               # put the inputs back as they were
-            self.values = {**self.values, "seq": seq, "error": f"{type(e).__name__}: {e}"}
-        else:
-            self.sliders = [dict(s, value=inputs[s["name"]]) for s in self.sliders]
+            inputs = {s["name"]: s["value"] for s in self.sliders}
+            inputs.update(self._read_slide(content))
+        except (TypeError, ValueError) as e:  # the page must learn why nothing moved
+            self._fail(e, seq)
+            return
+        self._update(lambda: self._slide(inputs), seq,
+                     [dict(s, value=inputs[s["name"]]) for s in self.sliders])
+
+    def _read_slide(self, content):
+        """The slide's {name: float}, or a ValueError/TypeError naming what is wrong."""
+        if self._slide is None:
+            raise ValueError("this graph has no sliders")
+        seq = content.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int):
+            raise TypeError(f"a slide needs a whole-number seq, got {_short(seq)}")
+        moved = content.get("values")
+        if not isinstance(moved, dict):
+            raise TypeError(f"a slide's values must be an object {{name: number}}, got {_short(moved)}")
+        specs = {s["name"]: s for s in self.sliders}
+        out = {}
+        for key, x in moved.items():
+            spec = specs.get(key)
+            if spec is None:
+                raise ValueError(f"no slider named {_short(key)}; the sliders are "
+                                 f"{', '.join(map(repr, specs))}")
+            if not finite(x):
+                raise TypeError(f"slider {key!r}: a position must be a finite number, got {_short(x)}")
+            if not spec["min"] <= x <= spec["max"]:
+                raise ValueError(f"slider {key!r}: {x!r} lies outside its range "
+                                 f"({spec['min']:g}, {spec['max']:g})")
+            out[key] = float(x)
+        return out
+
+    # --- the page -----------------------------------------------------------------------
+
+    def set_state(self, sync_data):
+        """A trait write from the page: only `mode` and `max_nodes`, and only valid values.
+
+        Anything else (`structure`, `values`, `sliders`, ...) or a bad value is refused:
+        the trait keeps its value, the page is sent it back and told why in `values.error`.
+        """
+        accepted, refused = {}, []
+        for key, value in (sync_data.items() if isinstance(sync_data, dict) else ()):
+            if key not in ("mode", "max_nodes"):
+                refused.append(f"the page cannot set {_short(key)}")
+            elif key == "mode" and not (isinstance(value, str) and value in VIEWS):
+                refused.append(f"mode must be one of {', '.join(map(repr, VIEWS))}, got {_short(value)}")
+            elif key == "max_nodes" and (isinstance(value, bool) or not isinstance(value, int)
+                                         or not 1 <= value <= MAX_NODES):
+                refused.append(f"max_nodes must be a whole number from 1 to {MAX_NODES:,}, "
+                               f"got {_short(value)}")
+            else:
+                accepted[key] = value
+        if not isinstance(sync_data, dict):
+            refused.append(f"a state update must be an object, got {_short(sync_data)}")
+        try:
+            super().set_state(accepted)
+        except Exception as e:                # e.g. the graph cannot be shown at the new max_nodes
+            refused.append(f"{type(e).__name__}: {e}")
+        if refused:
+            keys = [k for k in (sync_data if isinstance(sync_data, dict) else ()) if k in self.keys]
+            with self.hold_sync():
+                self.send_state([k for k in keys if k not in accepted])   # put the page back
+                self.values = {**self.values, "seq": None, "error": "; ".join(refused)}
 
     def export_svg(self, path=None):
         """Ask the page for the picture as SVG text.
@@ -216,30 +335,94 @@ class GraphWidget(anywidget.AnyWidget):
         self.send({"type": "export_svg"})
 
     def _on_message(self, _widget, content, _buffers):
-        if not isinstance(content, dict):
-            return
-        if content.get("type") == "slide" and self._slide is not None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "slide":
             self._on_slide(content)
-        elif content.get("type") == "svg":
-            self.svg = content.get("svg", "")
+        elif kind == "svg" and isinstance(content.get("svg"), str):
+            self.svg = content["svg"]
             if self._svg_path:
                 pathlib.Path(self._svg_path).write_text(self.svg)
+        else:
+            self._fail(ValueError(f"unknown message from the page: {_short(content)}"))
 
 
-def _summary(snap):
-    """What the page shows instead of a graph too large to draw usefully."""
-    ops = Counter(v.op or "leaf" for v in snap.values)
-    uses = Counter(src for src, _, _ in snap.edges)
-    return {
-        "key": f"summary-{len(snap)}-{len(snap.edges)}",
-        "root": snap.root,
-        "nodes": [],
-        "edges": [],
-        "summary": {
-            "nodes": len(snap),
-            "edges": len(snap.edges),
-            "leaves": ops.pop("leaf", 0),
-            "ops": dict(ops.most_common()),
-            "multi": sum(1 for n in uses.values() if n > 1),
-        },
+# --- reading a graph ----------------------------------------------------------------------
+
+def _read(nodes, root):
+    """(data as floats, stale notice or None) of `nodes` (a topological order).
+
+    A node is stale when its data or local derivatives are not what its op gives for its
+    inputs' data now (its op is evaluated on the side, from the engine's op table, and
+    nothing is written): some input's data changed and `forward()` was not called since.
+    """
+    data, suspects = [], []
+    for v in nodes:
+        x = v.data
+        if not finite(x):
+            raise ValueError(f"{name(v)}.data is {_short(x)}, not a finite number: "
+                             "set it to a number to show the graph")
+        data.append(float(x))
+        if v.children and not _follows(v):
+            suspects.append({c for c in v.children if not c.children})
+    if not suspects:
+        return data, None
+    changed = _fewest_leaves(suspects, nodes)
+    what = ", ".join(f"{name(v)}.data" for v in changed[:3]) + (", …" if len(changed) > 3 else "")
+    out = name(root)
+    again = f"{out}.forward()" if out.isidentifier() else f"({out}).forward()"
+    return data, f"{what or 'data'} changed since the last forward(): call {again} to recompute"
+
+
+def _fewest_leaves(suspects, order):
+    """The fewest leaves that explain every stale node: each stale node has one among its
+    leaf inputs (greedy cover; `a*b` stale after `a.data = 1` names a, not b)."""
+    rank = {v: i for i, v in enumerate(order)}
+    left = [s for s in suspects if s]
+    named = []
+    while left:
+        votes = Counter(leaf for s in left for leaf in s)
+        best = min(votes, key=lambda leaf: (-votes[leaf], rank[leaf]))
+        named.append(best)
+        left = [s for s in left if best not in s]
+    return sorted(named, key=rank.get)
+
+
+def _follows(v):
+    """Whether node v holds what its op gives for its inputs' data now (engine op table)."""
+    try:
+        out, da, db = engine._evaluate(v._op, v._a, v._b, v._k)
+    except Exception:                         # undefined now (e.g. log of a negative)
+        return False
+    return out == v.data and da == v._da and (v._b is None or db == v._db)
+
+
+def _save(nodes):
+    """What a failed update must put back: data, local derivatives and grad of each node."""
+    return [(v, v.data, v._da, v._db, v.grad) for v in nodes]
+
+
+def _restore(saved):
+    for v, data, da, db, grad in saved:
+        v.data, v._da, v._db, v.grad = data, da, db, grad
+
+
+def _summary(order) -> Structure:
+    """What the page shows instead of a graph too large to draw usefully (from one walk)."""
+    ops = Counter(v.op or "leaf" for v in order)
+    uses = Counter(c for v in order for c in v.children)
+    summary = {
+        "nodes": len(order),
+        "edges": sum(uses.values()),
+        "leaves": ops.pop("leaf", 0),
+        "ops": dict(ops.most_common()),
+        "multi": sum(1 for n in uses.values() if n > 1),
     }
+    key = hashlib.blake2b(json.dumps(summary).encode(), digest_size=12).hexdigest()
+    return {"key": f"summary-{key}", "root": len(order) - 1, "nodes": [], "edges": [],
+            "summary": summary}
+
+
+def _short(x, limit=60):
+    """repr of untrusted input, cut to `limit` characters for a message."""
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit - 1] + "…"

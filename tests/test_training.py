@@ -1,5 +1,7 @@
 """TrainingView: redraw rate and time budget (with a fake clock), what it shows."""
 
+import json
+import math
 import random
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from gradwidget import Value, nn
 from gradwidget import training
 from gradwidget.training import LossPlot, TrainingView
+from test_widget import state
 
 
 class FakeClock:
@@ -63,6 +66,81 @@ def test_example_graph_is_re_evaluated_not_rebuilt(clock):
     view.update(1.0)
     assert view.graph.root is out and shape == []
     assert view.graph.values["data"][-1] == out.data == model([0.5, -1.0]).data
+
+
+def sgd_step(model, xs, ys):
+    """A loss of the model, its backward and an SGD update: the loss graph is now stale."""
+    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))
+    loss.label = "loss"
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data -= 0.1 * p.grad
+    return loss
+
+
+def test_update_reads_the_loss_and_never_re_evaluates_it(clock):
+    random.seed(1)
+    model = nn.MLP(2, [2, 1])
+    view = TrainingView()
+    loss = sgd_step(model, [[1.0, -1.0], [0.5, 2.0]], [1.0, -1.0])
+    held = state(loss)
+    value = loss.data
+    view.update(loss)
+    assert loss.data == value and state(loss) == held
+    assert view.plot.losses == [value]
+    values = view.graph.values
+    assert values["data"][-1] == value                  # the graph shown is of the same step
+    assert "changed since the last forward()" in values["stale"]  # and says the parameters moved
+
+
+def test_example_graph_is_re_evaluated_as_a_transaction(clock):
+    p = Value(2.0, "p")
+    out = (p * 1e-300).log()                            # the view's example graph
+    out.label = "out"
+    view = TrainingView(example=out)
+    data = view.graph.values["data"]
+    p.data = -1.0                                       # log of a negative: forward() fails
+    held = state(out)
+    view.update(1.0)                                    # the loop goes on
+    assert state(out) == held and view.graph.values["data"] == data
+    assert "log" in view.graph.values["error"]
+    assert view.plot.losses == [1.0]
+    p.data = 3.0
+    view.flush()
+    assert view.graph.values["error"] is None and view.graph.values["data"][-1] == out.data == math.log(3e-300)
+
+
+def test_example_graph_whose_replay_overflows_is_put_back(clock):
+    a, c = Value(1e-300, "a"), Value(1.0, "c")
+    t = (a * c) * c
+    view = TrainingView(example=t)
+    c.data = 1e200                                      # forward() is fine, the replay overflows
+    held = state(t)
+    view.update(0.5)
+    assert state(t) == held                             # c = 1e200 but t as computed at c = 1
+    assert "overflowed" in view.graph.values["error"]
+
+
+@pytest.mark.parametrize("bad, kind", [(float("nan"), ValueError), (float("inf"), ValueError),
+                                       (-math.inf, ValueError), (10**400, ValueError),
+                                       ("0.5", ValueError), (True, ValueError), (None, ValueError)])
+def test_a_loss_that_is_not_a_finite_number_is_refused(clock, bad, kind):
+    view = TrainingView()
+    view.update(1.0)
+    view.flush()
+    with pytest.raises(kind, match="must be a finite number"):
+        view.update(bad)
+    view.flush()
+    assert view.plot.losses == [1.0] and view.plot.steps == [0]     # nothing recorded
+    json.dumps([view.plot.losses, view.plot.steps], allow_nan=False)
+
+
+def test_a_bad_step_is_refused(clock):
+    view = TrainingView()
+    with pytest.raises(TypeError, match="step must be a finite number"):
+        view.update(1.0, step=float("nan"))
+    assert view.plot.losses == []
 
 
 def test_without_example_a_large_loss_is_summarised(clock):

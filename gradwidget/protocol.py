@@ -1,0 +1,83 @@
+"""The payload GraphWidget sends to the page, as types (docs/protocol.md is the prose).
+
+Python builds these dicts (gradwidget/widget.py, gradwidget/graph.py); js/ reads them.
+Every number in them is finite: the page parses plain JSON.
+"""
+
+from typing import Literal, NotRequired, TypedDict
+
+__all__ = ["Node", "Edge", "Summary", "Structure", "DepositJSON", "StepJSON", "ReplayJSON",
+           "Values", "SliderSpec", "Slide"]
+
+
+class Node(TypedDict):
+    id: int                 # 0..n-1, topological order (inputs first)
+    label: str              # user text, drawn as text
+    op: str                 # "" for a leaf, else "+", "*", "tanh", "**2", ...
+    name: str               # gradwidget.engine.name(): the label, else the expression
+
+
+class Edge(TypedDict):
+    id: int
+    src: int                # the input (child)
+    dst: int                # the node it helps compute
+    slot: int               # argument position in dst: 0 = left, 1 = right
+
+
+class Summary(TypedDict):
+    """What the page shows instead of a graph above `max_nodes`."""
+
+    nodes: int
+    edges: int
+    leaves: int
+    ops: dict[str, int]     # op -> how many nodes compute it, most common first
+    multi: int              # nodes used by more than one edge
+
+
+class Structure(TypedDict):
+    key: str                # changes if and only if what is drawn changes
+    root: int
+    nodes: list[Node]       # empty for a summary
+    edges: list[Edge]       # empty for a summary
+    summary: NotRequired[Summary]
+
+
+class DepositJSON(TypedDict):
+    edge: int
+    value: float            # the contribution local * out.grad
+    total: float            # the receiving node's grad right after it
+
+
+class StepJSON(TypedDict):
+    node: int               # the node that fires
+    deposits: list[DepositJSON]
+
+
+class ReplayJSON(TypedDict):
+    steps: list[StepJSON]
+    grad: list[float]       # node id -> grad after the last step
+
+
+class Values(TypedDict):
+    key: str                # the `structure.key` these numbers belong to
+    data: list[float]       # node id -> data as the graph holds it (empty for a summary)
+    replays: dict[str, ReplayJSON]     # one per replay panel of modes.json's views
+    stale: str | None       # why these numbers are not a fresh forward pass, or None
+    error: str | None       # why the last request (slide, refresh, page write) failed
+    seq: int | None         # the slide this answers, or None
+
+
+class SliderSpec(TypedDict):
+    name: str
+    min: float
+    max: float
+    step: float
+    value: float            # the position Python applied last
+
+
+class Slide(TypedDict):
+    """The page's message when a slider moves (validated in Python, never trusted)."""
+
+    type: Literal["slide"]
+    seq: int
+    values: dict[str, float]
