@@ -12,6 +12,7 @@ redrawing (it measures what a redraw costs and waits long enough after each one)
 """
 
 import time
+from numbers import Real
 
 import anywidget
 import ipywidgets
@@ -96,6 +97,9 @@ class TrainingView(ipywidgets.VBox):
         if not finite(step):
             raise TypeError(f"TrainingView.update: step must be a finite number, got {step!r}")
         value = loss.data if isinstance(loss, Value) else loss
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"TrainingView.update: the loss of step {step!r} must be a Value or a "
+                            f"number, got {type(value).__name__} {value!r}; nothing was recorded")
         if not finite(value):
             raise ValueError(f"TrainingView.update: the loss of step {step!r} must be a finite "
                              f"number, got {value!r}; nothing was recorded")
