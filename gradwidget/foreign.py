@@ -46,6 +46,7 @@ such as micrograd's `L = (a*b + c) * f`), whatever the form of `_prev`.
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import graph
 from .engine import _OPS, _number
@@ -235,7 +236,7 @@ def _table_locals(node, prev, kids):
         if not (all(map(math.isfinite, (out, *d))) and _close(out, node.data, max(1.0, abs(out)))):
             continue
         local = dict.fromkeys(map(id, kids), 0.0)
-        for arg, da in zip(args, d):
+        for arg, da in zip(args, d, strict=True):
             local[id(arg)] += da
         results.append((args, [local[id(k)] for k in kids]))
     if not results or any(not all(map(_close, r[1], results[0][1])) for r in results[1:]):
@@ -246,7 +247,7 @@ def _table_locals(node, prev, kids):
 def _probe(node, kids, priors):
     """Their `_backward` of `node` alone: out.grad = 1, kids' grads = priors; the grads after."""
     node.obj.grad = 1.0
-    for kid, prior in zip(kids, priors):
+    for kid, prior in zip(kids, priors, strict=True):
         kid.obj.grad = prior
     _run(node)
     return [_grad(kid) for kid in kids]
@@ -262,7 +263,7 @@ def snapshot(root):
         return root
     objs = topo(root)
     nodes = [Node(o) for o in objs]
-    node_of = {id(o): n for o, n in zip(objs, nodes)}
+    node_of = {id(o): n for o, n in zip(objs, nodes, strict=True)}
     ids = {id(n): i for i, n in enumerate(nodes)}
     edges, local, uses, known = [], [], [], []
     with _untouched(nodes):
@@ -277,7 +278,7 @@ def snapshot(root):
             else:
                 node.children = children
                 d = _probe(node, kids, [0.0] * len(kids))
-            for slot, (kid, dk) in enumerate(zip(kids, d)):
+            for slot, (kid, dk) in enumerate(zip(kids, d, strict=True)):
                 edges.append((ids[id(kid)], dst, slot))
                 local.append(dk)
                 uses.append(sum(a is kid for a in node.children))
@@ -318,7 +319,7 @@ def replay(root):
             if not kids:
                 continue
             deposits = []
-            for eid, kid, b in zip(snap.inputs[i], kids, before):
+            for eid, kid, b in zip(snap.inputs[i], kids, before, strict=True):
                 src, dst, slot = snap.edges[eid]
                 total = _grad(kid)
                 d = graph.Deposit(eid, src, dst, slot, total - b, total)
@@ -341,8 +342,10 @@ class Finding:
     - "local": it gives `input` the local derivative `got` where the op's is `expected`;
     - "gradient": after their whole backward pass `node.grad` is `got`, but the chain rule
       gives `expected`; `because` says why.
-    For the first three, `node` is the op's output where it was seen first and `got` /
-    `expected` are the probe's numbers (with out.grad = 1); one finding per op and kind.
+    For the first three, `node` is the op's output where it was seen first and `input` the
+    input probed; `got`/`expected` are the probe's numbers with out.grad = 1: for "local"
+    their local derivative and the op's, else what their code left from the nonzero prior
+    and what adding would have left. One finding per op and kind.
     """
 
     kind: str
@@ -362,19 +365,32 @@ class Finding:
                     "depends on its previous value; it should add its term with `+=`")
         if self.kind == "local":
             return (f"the backward of `{self.op}` at `{self.node}` gives `{self.input}` the local "
-                    f"derivative {self.got:g}, but d{self.node}/d{self.input} is {self.expected:g}")
+                    f"derivative {self.got:g}, but {_d(self.node, self.input)} is {self.expected:g}")
         return (f"`{self.node}.grad` is {self.got:g} but the chain rule gives {self.expected:g}: "
                 f"{self.because}")
 
 
-def _probe_edges(snap):
-    """Per edge: how their backward treats the input's grad, and the delta from prior 0.
+def _d(out, x):
+    """`do/dx`, or `d(a*b)/d(a)` for names that are not plain words."""
+    return "d{}/d{}".format(*(n if n.isidentifier() else f"({n})" for n in (out, x)))
 
-    Each node's `_backward` runs alone twice, with out.grad = 1 and its inputs' grads at
-    0, then at P = 1 + |delta|: "adds" if the grad moves by the same delta from both,
-    "assigns" if it ends where it did from 0, else "prior".
+
+class Probe(NamedTuple):
+    """How one node's `_backward`, run alone with out.grad = 1, treats one input's grad."""
+
+    how: str           # "adds", "assigns" or "prior"
+    delta: float       # what it leaves from 0: their local derivative
+    prior: float       # the nonzero grad preset for the second run
+    after: float       # what it leaves from `prior`
+
+
+def _probe_edges(snap):
+    """A Probe per edge: each node's `_backward` runs alone from two priors per input.
+
+    First from 0, then from P = 1 + |delta|: code that adds moves the grad by the same
+    delta both times; code that assigns ends where it did from 0; anything else is "prior".
     """
-    how, delta = [None] * len(snap.edges), [0.0] * len(snap.edges)
+    probes = [None] * len(snap.edges)
     with _untouched(snap.values):
         for i, node in enumerate(snap.values):
             kids = _kids(snap, i)
@@ -382,71 +398,82 @@ def _probe_edges(snap):
                 continue
             d0 = _probe(node, kids, [0.0] * len(kids))
             priors = [1.0 + abs(d) for d in d0]
-            after = _probe(node, kids, priors)
-            for eid, d, p, g in zip(snap.inputs[i], d0, priors, after):
-                delta[eid] = d
-                how[eid] = ("adds" if _close(g - p, d, p) else
-                            "assigns" if _close(g, d, p) else "prior")
-    return how, delta
+            for eid, d, p, g in zip(snap.inputs[i], d0, priors, _probe(node, kids, priors), strict=True):
+                how = "adds" if _close(g - p, d, p) else "assigns" if _close(g, d, p) else "prior"
+                probes[eid] = Probe(how, d, p, g)
+    return probes
+
+
+def _wrong_local(snap, probes, eid):
+    return probes[eid].how == "adds" and snap.known[eid] and not _close(probes[eid].delta, snap.local[eid])
 
 
 def check(root):
     """What is wrong with their `_backward` functions: a list of Findings, empty if nothing.
 
-    Names each op whose backward assigns instead of adding (or computes a wrong local
-    derivative, for ops gradwidget knows), and each node whose gradient after their
-    backward pass differs from the chain rule, with both numbers. Their objects are left
-    as they were.
+    First one finding per faulty op (it assigns instead of adding, or, for an op gradwidget
+    knows, gives a wrong local derivative), in the order their backward reaches them; then
+    each node whose gradient after their backward pass differs from the chain rule, with
+    both numbers and the reason. Their objects are left as they were.
     """
     snap = snapshot(root)
-    values, edges = snap.values, snap.edges
-    how, delta = _probe_edges(snap)
+    probes = _probe_edges(snap)
+    findings = _op_findings(snap, probes)
     got = replay(snap).grad
     expected = graph.replay(snap, "accumulate").grad      # the chain rule over their graph
-    findings, seen = [], {}
+    return findings + _gradient_findings(snap, probes, got, expected, [f.op for f in findings])
+
+
+def _op_findings(snap, probes):
+    values, found = snap.values, {}
     for i in range(len(values) - 1, -1, -1):               # in the order their backward fires
         for eid in snap.inputs[i]:
-            kind = {"assigns": "overwrite", "prior": "prior"}.get(how[eid])
-            if kind is None and snap.known[eid] and not _close(delta[eid], snap.local[eid]):
+            pr = probes[eid]
+            kind = {"assigns": "overwrite", "prior": "prior"}.get(pr.how)
+            if kind is None and _wrong_local(snap, probes, eid):
                 kind = "local"
-            if kind and (kind, values[i].op) not in seen:
-                seen[kind, values[i].op] = len(findings)
-                p = 1.0 + abs(delta[eid])
-                pair = (delta[eid], snap.local[eid]) if kind == "local" else (delta[eid], p + delta[eid])
-                findings.append(Finding(kind, _name(values[i]), values[i].op, *pair,
-                                        input=_name(values[edges[eid][0]])))
-    op_order = [values_op for (_, values_op) in seen]
-    wrong = [not _close(g, e, max(1.0, abs(e))) for g, e in zip(got, expected)]
-    users = [[] for _ in values]
-    for eid, (src, _, _) in enumerate(edges):
+            if kind and (kind, values[i].op) not in found:
+                local = kind == "local"
+                got, expected = (pr.delta, snap.local[eid]) if local else (pr.after, pr.prior + pr.delta)
+                found[kind, values[i].op] = Finding(kind, _name(values[i]), values[i].op, got, expected,
+                                                    input=_name(values[snap.edges[eid][0]]))
+    return list(found.values())
+
+
+def _gradient_findings(snap, probes, got, expected, op_order):
+    values = snap.values
+    wrong = [not _close(g, e, max(1.0, abs(e))) for g, e in zip(got, expected, strict=True)]
+    users = [[] for _ in values]                # node -> the edges out of it
+    for eid, (src, _, _) in enumerate(snap.edges):
         users[src].append(eid)
     unknown = _unknown_upstream(snap, users)
+    findings = []
     for i in range(len(values) - 1, -1, -1):
         if wrong[i]:
-            op, because = _why(snap, i, users[i], how, delta, wrong, op_order)
+            op, because = _why(snap, users[i], probes, wrong, op_order)
             if unknown[i]:
                 ops = " and ".join(f"`{o}`" for o in sorted(unknown[i]))
                 because += (f" (gradwidget does not know {ops}: the chain rule here takes its "
                             "local derivatives from your backward)")
-            findings.append(Finding("gradient", _name(values[i]), op, got[i], expected[i],
-                                    because=because))
+            findings.append(Finding("gradient", _name(values[i]), op, got[i], expected[i], because=because))
     return findings
 
 
-def _why(snap, i, users, how, delta, wrong, op_order):
-    """(op at fault or "", the reason) for node i's wrong gradient."""
+def _why(snap, users, probes, wrong, op_order):
+    """(the op at fault or "", the reason) for the wrong gradient of the node with `users`."""
     values, edges = snap.values, snap.edges
-    ops = {values[edges[e][1]].op for e in users if how[e] != "adds"}
-    if ops:
-        ops = sorted(ops, key=lambda o: op_order.index(o) if o in op_order else len(op_order))
-        names = " and ".join(f"`{o}`" for o in ops)
-        verb = "backward of {} assigns" if len(ops) == 1 else "backwards of {} assign"
-        return ops[0], f"the {verb.format(names)} `self.grad = ...`; use `+=`"
+    for kind, one, many in (("assigns", "assigns `self.grad = ...`", "assign `self.grad = ...`"),
+                            ("prior", "does not add its term to it", "do not add their terms to it")):
+        ops = sorted({values[edges[e][1]].op for e in users if probes[e].how == kind}, key=op_order.index)
+        if ops:
+            which = " and ".join(f"`{o}`" for o in ops)
+            text = f"the backward of {which} {one}" if len(ops) == 1 else f"the backwards of {which} {many}"
+            return ops[0], text + "; use `+=`"
     for e in users:
-        if snap.known[e] and not _close(delta[e], snap.local[e]):
+        if _wrong_local(snap, probes, e):
             out = values[edges[e][1]]
             return out.op, (f"the backward of `{out.op}` at `{_name(out)}` gives it the local "
-                            f"derivative {delta[e]:g} instead of {snap.local[e]:g}")
+                            f"derivative {probes[e].delta:g} instead of {snap.local[e]:g}")
     for e in users:
         if wrong[edges[e][1]]:
             return "", f"it is computed from `{_name(values[edges[e][1]])}.grad`, which is already wrong"

@@ -9,6 +9,8 @@ gradwidget.foreign must draw, replay and check these without knowing them:
 - `ListValue`: `TupleValue` with its children in a list;
 - `WrongTanh`: `FixedValue` whose tanh backward forgets the `1 - t**2`;
 - `FailingExp`: `FixedValue` whose exp backward raises;
+- `SetMinus`: children in a set and a `-` op of its own (a set does not say which side is which);
+- `Averaging`: `+` whose backward averages the grad with its term (neither `=` nor `+=`);
 - `NoBackward`: data, grad, _prev and label but no `_backward` and no `_op`.
 """
 
@@ -339,6 +341,34 @@ class FailingExp(FixedValue):
         out = FixedValue(math.exp(self.data), (self,), "exp")
         def _backward():
             self.grad += out.data * out.grd
+        out._backward = _backward
+        return out
+
+
+class SetMinus:
+    """Children in a set, with its own `-`: for `x - y` the set does not say which is x."""
+
+    def __init__(self, data, children=(), op="", label=""):
+        self.data, self.grad, self.label = data, 0.0, label
+        self._prev, self._op, self._backward = set(children), op, lambda: None
+
+    def __sub__(self, other):
+        out = SetMinus(self.data - other.data, (self, other), "-")
+        def _backward():
+            self.grad += out.grad
+            other.grad -= out.grad
+        out._backward = _backward
+        return out
+
+
+class Averaging(SetMinus):
+    """`+` whose backward averages: `self.grad = (self.grad + out.grad) / 2`."""
+
+    def __add__(self, other):
+        out = Averaging(self.data + other.data, (self, other), "+")
+        def _backward():
+            self.grad = (self.grad + out.grad) / 2
+            other.grad = (other.grad + out.grad) / 2
         out._backward = _backward
         return out
 
