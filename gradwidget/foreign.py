@@ -27,11 +27,13 @@ times the op takes that input, so the chain rule over these edges is exact.
 
 **Local derivatives come from gradwidget's op table**, never from their code, for the ops
 gradwidget knows (`+ - * / neg **k exp log tanh sigmoid relu`, any case: micrograd writes
-`ReLU`). A set does not say which child is the left argument, so the arguments are the
-arrangement of their children that reproduces `out.data`; where no arrangement does (an op
-with a constant outside the graph) or two disagree (`x - y` with x == y), and for ops
-gradwidget does not know, the local derivative is observed instead: what their
-`_backward` adds to an input whose grad was 0, with `out.grad = 1`.
+`ReLU`). A set does not say which child is the left argument: when their `_backward`
+closes over micrograd's names `self` and `other`, those give the order (for names such as
+`a*b + c` and the edges' slots); either way the arguments must be an arrangement of their
+children that reproduces `out.data`. Where none does (an op with a constant outside the
+graph) or two disagree (`x - y` with x == y and no names to tell), and for ops gradwidget
+does not know, the local derivative is observed instead: what their `_backward` adds to
+an input whose grad was 0, with `out.grad = 1`.
 
 **Why `check()` probes each backward with two priors.** Comparing their final gradients
 with the chain rule finds the `self.grad = ...` bug only where a value receives more than
@@ -50,6 +52,7 @@ from typing import NamedTuple
 
 from . import graph
 from .engine import _OPS, _number
+from .engine import name as _name
 
 __all__ = ["Finding", "ForeignSnapshot", "check", "replay", "snapshot"]
 
@@ -77,7 +80,8 @@ class Node:
     def __init__(self, obj):
         self.obj = obj
         self.op = obj._op
-        self.label = getattr(obj, "label", None) or ""
+        label = getattr(obj, "label", None)
+        self.label = "" if label is None else label
         for field, text in (("_op", self.op), ("label", self.label)):
             if not isinstance(text, str):
                 raise TypeError(f"{_class(obj)}.{field} must be a str, got {text!r} in {obj!r}")
@@ -173,11 +177,6 @@ def _grad(node):
     return g if g.__class__ is float and math.isfinite(g) else _number(g, f"`{_name(node)}.grad`")
 
 
-def _name(node):
-    # TODO(engine.name): one definition of names, in the engine.
-    return node.label or (f"{node.data:g}" if not node.op else f"({node.op})")
-
-
 # --- snapshot -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -186,9 +185,6 @@ class ForeignSnapshot(graph.Snapshot):
 
     uses: tuple = ()       # edge id -> how many times dst's op takes src (2 for a + a)
     known: tuple = ()      # edge id -> True if `local` is from the op table, False if observed
-
-    def name(self, i):
-        return _name(self.values[i])
 
 
 def _table_op(op):
@@ -217,11 +213,33 @@ def _arrangements(op, prev, kids):
     return found + [(op, a) for a in args]
 
 
+def _closure_order(node, children):
+    """The arguments of a set-based node in order, if its `_backward` closes over micrograd's
+    names `self` and `other` (a number `other`, as in `**`, is not an argument); else None.
+
+    Only names and order depend on it (`a*b + c`, not `c + a*b`); the local derivatives
+    are still those of the arrangement that reproduces the output.
+    """
+    fn = node.obj._backward
+    cells = dict(zip(getattr(getattr(fn, "__code__", None), "co_freevars", ()),
+                     getattr(fn, "__closure__", None) or (), strict=False))
+    by_id = {id(n.obj): n for n in children}
+    args = []
+    for var in ("self", "other"):
+        try:
+            obj = cells[var].cell_contents
+        except (KeyError, ValueError):      # no such variable, or an empty cell
+            continue
+        if id(obj) in by_id:
+            args.append(by_id[id(obj)])
+    return tuple(args) if args and {id(a.obj) for a in args} == set(by_id) else None
+
+
 def _table_locals(node, prev, kids):
     """(arguments, d(out)/d(kid) per kid) from the op table, or None if it cannot tell.
 
-    `prev` is the ordered tuple of children, or None for a set. The arguments are the
-    arrangement of the children that reproduces `node.data`; all that do must agree.
+    `prev` is the ordered tuple of arguments, or None if unknown (a set). The arguments
+    are the arrangement of the children that reproduces `node.data`; all that do must agree.
     """
     spec = _table_op(node.op)
     if spec is None:
@@ -270,8 +288,8 @@ def snapshot(root):
         for dst, node in enumerate(nodes):
             prev = node.obj._prev
             children = tuple(node_of[id(o)] for o in prev)
-            kids = list({id(n): n for n in children}.values())      # distinct, in order
-            ordered = None if isinstance(prev, (set, frozenset)) else children
+            ordered = _closure_order(node, children) if isinstance(prev, (set, frozenset)) else children
+            kids = list({id(n): n for n in ordered or children}.values())      # distinct, in order
             found = _table_locals(node, ordered, kids) if kids else None
             if found:
                 node.children, d = found

@@ -9,7 +9,8 @@ gradwidget.foreign must draw, replay and check these without knowing them:
 - `ListValue`: `TupleValue` with its children in a list;
 - `WrongTanh`: `FixedValue` whose tanh backward forgets the `1 - t**2`;
 - `FailingExp`: `FixedValue` whose exp backward raises;
-- `SetMinus`: children in a set and a `-` op of its own (a set does not say which side is which);
+- `SetMinus`: children in a set and a `-` op of its own, written with `x` and `y` for
+  `self` and `other` (nothing says which child is the left one);
 - `Averaging`: `+` whose backward averages the grad with its term (neither `=` nor `+=`);
 - `NoBackward`: data, grad, _prev and label but no `_backward` and no `_op`.
 """
@@ -346,17 +347,18 @@ class FailingExp(FixedValue):
 
 
 class SetMinus:
-    """Children in a set, with its own `-`: for `x - y` the set does not say which is x."""
+    """Children in a set, with its own `-`: for `x - y` the set does not say which is x (and
+    the backward's variables are not micrograd's `self` and `other`)."""
 
     def __init__(self, data, children=(), op="", label=""):
         self.data, self.grad, self.label = data, 0.0, label
         self._prev, self._op, self._backward = set(children), op, lambda: None
 
-    def __sub__(self, other):
-        out = SetMinus(self.data - other.data, (self, other), "-")
+    def __sub__(x, y):
+        out = SetMinus(x.data - y.data, (x, y), "-")
         def _backward():
-            self.grad += out.grad
-            other.grad -= out.grad
+            x.grad += out.grad
+            y.grad -= out.grad
         out._backward = _backward
         return out
 
