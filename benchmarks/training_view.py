@@ -6,10 +6,21 @@ view shows one example's graph (re-evaluated at each redraw) and the loss curve,
 messages really go out over the kernel's comm channel (nbclient is the front end).
 
     python benchmarks/training_view.py [--steps 30] [--rounds 3]
+    python benchmarks/training_view.py --summary [--rounds 7]
+
+--summary (in this process, no kernel): the demo's full-batch loss (65,818 nodes) shown as a
+summary by a GraphWidget. Alternated rounds of `loss.backward()` without and with that widget
+alive (CPU time; the widget must cost nothing there: backward never calls it), and the
+widget's `refresh()` beside one `loss.topo()` walk (a summary needs one walk, nothing more).
 """
 
 import argparse
+import gc
 import json
+import pathlib
+import statistics
+import sys
+import time
 
 import nbformat
 from nbclient import NotebookClient
@@ -54,11 +65,51 @@ print(json.dumps({"plain": plain, "watched": watched, "redraws": view.redraws,
 '''
 
 
+def summary_costs(rounds):
+    sys.path.insert(0, str(pathlib.Path(__file__).parent))
+    sys.path.insert(0, str(pathlib.Path(__file__).parents[1]))
+    from train_step import make_autograd_step, moons
+
+    from gradwidget import GraphWidget, Value, nn
+
+    loss = make_autograd_step(Value, nn.MLP, *moons())[0]()
+    n = len(loss.topo())
+
+    def cpu(f):
+        gc.collect()
+        t = time.process_time()
+        f()
+        return time.process_time() - t
+
+    plain, beside, refresh, walk = [], [], [], []
+    widget = None
+    for _ in range(rounds):                   # alternated: the same load for both
+        widget = None
+        plain.append(cpu(loss.backward))
+        widget = GraphWidget(loss)            # above max_nodes: a summary
+        beside.append(cpu(loss.backward))
+        refresh.append(cpu(widget.refresh))
+        walk.append(cpu(loss.topo))
+    assert widget.structure["summary"]["nodes"] == n
+    med = lambda ts: statistics.median(ts) * 1e3
+    ratios = [b / p for b, p in zip(beside, plain)]
+    print(f"demo loss, {n} nodes, a summary GraphWidget; {rounds} alternated rounds, median CPU time")
+    print(f"  loss.backward() alone               {med(plain):7.1f} ms")
+    print(f"  loss.backward() beside the widget   {med(beside):7.1f} ms   "
+          f"(ratio {statistics.median(ratios):.2f}: {', '.join(f'{r:.2f}' for r in ratios)})")
+    print(f"  widget.refresh() of the summary     {med(refresh):7.1f} ms   "
+          f"(one loss.topo() walk: {med(walk):.1f} ms)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--summary", action="store_true", help="backward() and refresh() beside a "
+                    "summary GraphWidget of the demo loss, in this process")
     args = ap.parse_args()
+    if args.summary:
+        return summary_costs(max(args.rounds, 7))
     code = CELL.replace("ROUNDS", str(args.rounds)).replace("STEPS", str(args.steps))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     NotebookClient(nb, timeout=1800, kernel_name="python3").execute()

@@ -8,7 +8,11 @@ one notebook, one kernel, one widget: a layered random graph of about --nodes no
 graph of benchmarks/widget_browser.py) with a slider on one leaf, x0 in (-1, 1, 0.01).
 
 Moves: --moves real mouse clicks on the slider's track (Playwright mouse, one `input` event
-each), at seeded random positions, each waiting for its update to land before the next:
+each), at seeded random positions, each waiting for its update to land before the next.
+The moves alternate between the widget's answer as it is (one comm message: values and
+slider positions together) and, for comparison in the same run, the answer split in two
+messages (values, then sliders: what the widget sent before), and each move is followed by
+one empty-message round trip (the floor, below), so all three see the same load:
   t0       the slider's `input` event (its event.timeStamp, the page's clock)
   dom      the first DOM mutation of a .gw-grad data-value after t0, in the MutationObserver
            callback, i.e. the end of the task that applied the kernel's answer (every number
@@ -22,9 +26,10 @@ waiting. Reported: input events, kernel round trips (slide messages the kernel r
 logged by a second on_msg handler), values updates the page applied, drag time, time from
 the release to the final update, and whether the page ends at the final position.
 
-Context: the kernel's cost of one re-evaluation (`w.refresh()`: forward, snapshot, both
-replays, and the `values` message), timed in the kernel; the time the widget's own
-change:values handlers take in the page; and the floor: an empty custom message from the
+Context: the kernel's cost of one slide (the slide handler: checks, a transaction around
+forward, snapshot, both replays, and the message), timed in the kernel; the time the
+widget's own change:values handlers take in the page; the websocket frames carrying a
+comm_msg that the page receives per move; and the floor: an empty custom message from the
 page to the kernel and back (an Echo widget).
 
 --nodelay (diagnosis): jupyter_server does not set TCP_NODELAY on its kernel websockets, so
@@ -38,6 +43,7 @@ import argparse
 import json
 import pathlib
 import random
+import re
 import statistics
 import sys
 import time
@@ -53,7 +59,7 @@ from tests.e2e.jupyter import ARTIFACTS, JupyterServer, NotebookPage, launch_bro
 TARGET_P95_MS = 50
 
 SETUP = '''
-import json, math, random, time
+import contextlib, json, math, random, time
 from gradwidget import GraphWidget, Value, snapshot
 
 from benchmarks.graphs import layered
@@ -71,8 +77,20 @@ import anywidget
 class Echo(anywidget.AnyWidget):
     _esm = "export default { render() {} };"
 
+def split(on):
+    """For comparison: answer a slide in two messages (values, then sliders), as before."""
+    if on:
+        w.hold_sync = contextlib.nullcontext
+    else:
+        w.__dict__.pop("hold_sync", None)
+
+def echoed(_w, content, _b):
+    if "split" in content:
+        split(content["split"])
+    _w.send(content)
+
 echo = Echo()
-echo.on_msg(lambda _w, content, _b: _w.send(content))
+echo.on_msg(echoed)
 snap = snapshot(root)
 print(json.dumps({"nodes": len(snap), "edges": len(snap.edges), "model_id": w.model_id,
                   "echo_id": echo.model_id}))
@@ -80,11 +98,13 @@ w
 '''
 
 KERNEL_COST = '''
-t = []
-for v in [0.3, -0.3] * 10:
-    x0.data = v
-    t0 = time.perf_counter(); w.refresh(); t.append(time.perf_counter() - t0)
-x0.data = w.sliders[0]["value"]; w.refresh()
+t, back = [], w.sliders[0]["value"]
+for i, v in enumerate([0.3, -0.3] * 10):
+    t0 = time.perf_counter()
+    w._on_slide({"type": "slide", "seq": -1 - i, "values": {"x0": v}})
+    t.append(time.perf_counter() - t0)
+    assert w.values["error"] is None and x0.data == v
+w._on_slide({"type": "slide", "seq": -100, "values": {"x0": back}})
 print(json.dumps(sorted(t)))
 '''
 
@@ -157,6 +177,18 @@ JS_ECHO = """async ([modelId, n, pause]) => {
   return times;
 }"""
 
+# Sends {split: on} to the Echo widget (which switches the widget's answer) and waits for the echo.
+JS_SPLIT = """async ([modelId, on]) => {
+  const manager = await (""" + JS_MANAGER + """)();
+  const model = await manager.get_model(modelId);
+  await new Promise((resolve) => {
+    const back = (msg) => { if (msg && msg.split === on) { model.off('msg:custom', back); resolve(); } };
+    model.on('msg:custom', back);
+    model.send({split: on});
+  });
+  return true;
+}"""
+
 JS_X0_SHOWN = """(root) => Number(root.querySelector('g.gw-node[data-label="x0"] .gw-data').getAttribute('data-value'))"""
 
 
@@ -165,6 +197,14 @@ def last_stdout(page):
         """() => { const cells = window.jupyterapp.shell.currentWidget.content.widgets;
                    const outs = cells[cells.length - 1].model.outputs.toJSON();
                    return outs.filter(o => o.name === 'stdout').map(o => o.text).join(''); }""")
+
+
+def msg_type(frame):
+    """The type of the kernel message in a websocket frame: the header comes first (JSON or
+    the v1 binary protocol alike); its parent header, later, names the request's type."""
+    data = frame if isinstance(frame, bytes) else frame.encode()
+    found = re.search(rb'"msg_type":\s*"([a-z_]+)"', data)
+    return found and found.group(1).decode()
 
 
 def percentile(values, q):
@@ -200,6 +240,9 @@ def main():
         with sync_playwright() as p:
             browser = launch_browser(p)
             page = NotebookPage(browser, server)
+            frames = []     # the websocket frames from the server that are comm_msg messages
+            page.page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
+                time.monotonic()) if msg_type(f) == "comm_msg" else None))
             server.write_notebook("sliders.ipynb", [SETUP.replace("NODES", str(args.nodes))])
             page.open("sliders.ipynb")
             page.run_all(timeout=120)
@@ -215,8 +258,12 @@ def main():
             # ---- one move at a time: event -> updated numbers ------------------------------
             rng = random.Random(7)
             lo, hi, step = spec["min"], spec["max"], spec["step"]
-            results, mismatches = [], 0
-            for i in range(args.warmup + args.moves):
+            results, mismatches, echo_ms = {"one": [], "two": []}, 0, []
+            for i in range(args.warmup + 2 * args.moves):
+                kind = ("one", "two")[i % 2]
+                pg.evaluate(JS_SPLIT, [info["echo_id"], kind == "two"])
+                pg.wait_for_timeout(50)
+                n_frames = len(frames)
                 current = slider_value(widget, "x0")
                 while True:  # a point of the track away from the thumb (a click on the thumb does not move it)
                     target = round(rng.uniform(lo, hi) / step) * step
@@ -231,11 +278,14 @@ def main():
                     "() => { const m = window.__gwSlide.current; return m && m.dom !== null && m.frame !== null; }",
                     timeout=30_000, polling=5)
                 move = pg.evaluate("() => window.__gwSlide.current")
+                pg.wait_for_timeout(50)                 # a second message, if any, has landed
                 if widget.evaluate(JS_X0_SHOWN) != move["value"]:
                     mismatches += 1
                 if i >= args.warmup:
-                    results.append({"dom": move["dom"] - move["t0"], "frame": move["frame"] - move["t0"],
-                                    "arrive": move["arrive"] - move["t0"], "js": move["js"]})
+                    results[kind].append({"dom": move["dom"] - move["t0"], "frame": move["frame"] - move["t0"],
+                                          "arrive": move["arrive"] - move["t0"], "js": move["js"],
+                                          "frames": len(frames) - n_frames})
+                    echo_ms += pg.evaluate(JS_ECHO, [info["echo_id"], 1, 0])
 
             # ---- one continuous drag, no waiting --------------------------------------------
             page.run_new_cell("slides.clear()")
@@ -260,7 +310,6 @@ def main():
             page.run_new_cell("print(json.dumps(slides))")
             slides = json.loads(last_stdout(page).strip().splitlines()[-1])
 
-            echo_ms = pg.evaluate(JS_ECHO, [info["echo_id"], 60, 100])[10:]
             page.run_new_cell(KERNEL_COST)
             kernel_ms = [t * 1000 for t in json.loads(last_stdout(page).strip().splitlines()[-1])]
 
@@ -273,21 +322,24 @@ def main():
     finally:
         server.stop()
 
-    dom = [r["dom"] for r in results]
-    frame = [r["frame"] for r in results]
-    p95 = percentile(dom, 0.95)
+    one, two = results["one"], results["two"]
+    p95 = percentile([r["dom"] for r in one], 0.95)
     print(f"GraphWidget with a slider in JupyterLab (headless Chromium{', server TCP_NODELAY' if args.nodelay else ''}): {info['nodes']} nodes, "
-          f"{info['edges']} edges; {len(results)} slider moves by mouse click ({args.warmup} warm-up moves not counted)")
-    print(f"  input event -> numbers updated (.gw-grad): {stats(dom)}   "
-          f"[target p95 <= {TARGET_P95_MS} ms: {'yes' if p95 <= TARGET_P95_MS else 'NO'}]")
-    print(f"  input event -> next frame:                 {stats(frame)}")
-    print(f"  of which: input event -> kernel answer received (change:values): "
-          f"{stats([r['arrive'] for r in results])}")
-    print(f"            the widget's change:values handlers (JS):             {stats([r['js'] for r in results])}")
+          f"{info['edges']} edges; {len(one) + len(two)} slider moves by mouse click, alternated "
+          f"({args.warmup} warm-up moves not counted), each followed by one empty round trip")
+    for kind, rows in (("one message (values + sliders)", one), ("two messages, for comparison", two)):
+        dom = [r["dom"] for r in rows]
+        print(f"  answer in {kind}, {len(rows)} moves:")
+        print(f"    input event -> numbers updated (.gw-grad): {stats(dom)}")
+        print(f"    input event -> next frame:                 {stats([r['frame'] for r in rows])}")
+        print(f"    of which input event -> answer received (change:values): {stats([r['arrive'] for r in rows])}")
+        print(f"    the widget's change:values handlers (JS):               {stats([r['js'] for r in rows])}")
+        print(f"    comm_msg frames the page received per move: {statistics.mean(r['frames'] for r in rows):.2f}")
+    print(f"  target p95 <= {TARGET_P95_MS} ms (one message): {'yes' if p95 <= TARGET_P95_MS else 'NO'}")
+    print(f"  floor: an empty custom message page -> kernel -> page (Echo widget), {len(echo_ms)} times, "
+          f"interleaved: {stats(echo_ms)}")
     print(f"  moves after which x0 did not show the slider's value: {mismatches}")
-    print(f"  floor: an empty custom message page -> kernel -> page (Echo widget), {len(echo_ms)} times: "
-          f"{stats(echo_ms)}")
-    print(f"  kernel, one re-evaluation (w.refresh(): forward + snapshot + 2 replays + send), "
+    print(f"  kernel, one slide (checks, transaction, forward, snapshot, 2 replays, send), "
           f"{len(kernel_ms)} runs: median {statistics.median(kernel_ms):.1f} ms, max {max(kernel_ms):.1f} ms")
     print()
     print(f"Continuous drag, {args.drag_steps} mouse moves without waiting: {drag['inputs']} input events in "

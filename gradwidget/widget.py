@@ -168,6 +168,7 @@ class GraphWidget(anywidget.AnyWidget):
         if len(order) > self.max_nodes:       # one walk: counts only, no snapshot, no replay
             structure = _summary(order)
             shape = ("summary", structure["key"])
+            structure = None if shape == self._shape else structure
             values = {"data": [], "replays": {}, "stale": None}
         else:
             snap = snapshot(root)
@@ -176,8 +177,6 @@ class GraphWidget(anywidget.AnyWidget):
             data, stale = _read(snap.values, root)
             values = {"data": data, "replays": {m: replay(snap, m).to_json() for m in PANELS},
                       "stale": stale}
-        if shape == self._shape:
-            structure = None
         key = (structure or self.structure)["key"]
         return structure, shape, {"key": key, **values, "error": None, "seq": None}
 
