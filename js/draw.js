@@ -12,10 +12,16 @@
 // - updateValues() remembers what it last wrote and only writes what changed; it never
 //   reads layout, so it never forces the browser to lay out in the middle of it.
 import { formatNumber, fullNumber } from "./format.js";
-import { shownLabel, opBadgeWidth } from "./layout.js";
+import { opBadgeWidth, shortName } from "./layout.js";
+
+/** @typedef {import("./payload.js").Structure} Structure */
+/** @typedef {import("./layout.js").Layout} Layout */
+/** @typedef {import("./replay.js").Moment} Moment */
 
 const SVG = "http://www.w3.org/2000/svg";
-let drawings = 0; // makes marker ids unique on the page
+// Drawings made on this page so far, for marker ids unique in the whole document. Counted
+// on globalThis: each widget's ESM may be evaluated as its own module instance.
+const PAGE_DRAWINGS = "__gradwidget_drawings__";
 
 function make(parent, tag, attrs = {}, text) {
   const node = parent.ownerDocument.createElementNS(SVG, tag);
@@ -28,11 +34,15 @@ function make(parent, tag, attrs = {}, text) {
 /**
  * Draws nodes and edges of `layout` (from layout.parseLayout) into `svg`, replacing its
  * content. Returns the handle updateValues() needs. Best called while `svg` is not on the
- * page yet (see drawPanels in widget.js).
+ * page yet (see panels.js).
+ * @param {SVGSVGElement} svg
+ * @param {Layout} layout
+ * @param {Structure} structure
  */
 export function drawStructure(svg, layout, structure) {
   svg.replaceChildren();
-  const prefix = `gw${++drawings}`;
+  globalThis[PAGE_DRAWINGS] = (globalThis[PAGE_DRAWINGS] ?? 0) + 1;
+  const prefix = `gw${globalThis[PAGE_DRAWINGS]}`;
   const markers = {
     normal: arrowMarker(svg, `${prefix}-arrow`, "gw-arrow"),
     fresh: arrowMarker(svg, `${prefix}-arrow-fresh`, "gw-arrow gw-arrow-fresh"),
@@ -110,7 +120,7 @@ function drawNode(layer, templates, node, box) {
   g.setAttribute("data-label", node.label || "");
   const rows = g.lastChild;
   const head = rows.previousSibling.previousSibling;
-  head.firstChild.firstChild.data = shownLabel(node) || `#${node.id}`;
+  head.firstChild.firstChild.data = shortName(node); // bidi-isolated by the CSS (styles.js)
   layer.append(g);
   // The numbers' text nodes: updateValues sets their .data (no node is replaced).
   const data = rows.childNodes[1];
@@ -171,6 +181,8 @@ const LOST = 2;
  * Shows one moment of the backward pass: `data` per node, `at` from replay.replayAt,
  * `mode` "accumulate" or "overwrite" (how a deposit is written on its edge).
  * Writes only what differs from what it last wrote.
+ * @param {ReturnType<typeof drawStructure>} view
+ * @param {{data: number[], at: Moment, mode: string}} moment
  */
 export function updateValues(view, { data, at, mode }) {
   const freshNodes = new Set();

@@ -1,6 +1,6 @@
 // The layout worker: receives {id, dot}, answers {id, json} or {id, error}.
 // Built as a classic script (IIFE) with Graphviz's WebAssembly inlined. It talks only
-// through `self`, so engine.js can also run this same text on the main thread by
+// through `self`, so layout-engine.js can also run this same text on the main thread by
 // passing a stand-in `self` when a page forbids blob workers.
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 

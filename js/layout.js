@@ -1,20 +1,32 @@
 // Structure -> DOT text for Graphviz, and Graphviz's JSON answer -> positions in SVG units.
 // One Graphviz node per value node (the op is drawn inside it), fixed-size boxes whose
 // size depends only on the structure, so the same structure always gets the same layout.
+import { nodeName } from "./payload.js";
+
+/** @typedef {import("./payload.js").Structure} Structure */
+/** @typedef {import("./payload.js").Node} Node */
+/**
+ * @typedef {object} Layout  positions in SVG units (origin top-left, y down)
+ * @property {number} width
+ * @property {number} height
+ * @property {Object<number, {x: number, y: number, w: number, h: number}>} nodes  by node id: the box's top-left corner and size
+ * @property {Object<number, {path: string, labelX: number, labelY: number, labelRise: number}>} edges  by edge id
+ */
 
 export const NODE_H = 72; // leaves room under "grad" for the "×2" badge on the bottom border
 const MIN_W = 132; // room for "grad" plus the longest formatted number ("-1.235e-15")
 const PAD = 10;
 const LABEL_CHAR_W = 7.6; // bold 13px, a generous average so text never overflows
 const OP_CHAR_W = 7.4; // 12px monospace
-export const MAX_LABEL_CHARS = 18;
+const MAX_NAME_CHARS = 18;
 const RANKSEP = 72; // points between columns: room to write a contribution on an edge
 const LABEL_HALF_W = 40; // half the width of a long contribution label ("lost -0.1235")
 
-/** The label as drawn: truncated with an ellipsis so one long name cannot widen a column. */
-export function shownLabel(node) {
-  const label = node.label || "";
-  return label.length > MAX_LABEL_CHARS ? label.slice(0, MAX_LABEL_CHARS - 1) + "…" : label;
+/** The node's name as drawn (and in the step status): cut with an ellipsis so one long
+ * name cannot widen a column. @param {Node} node */
+export function shortName(node) {
+  const name = [...nodeName(node)]; // by code point: a cut never splits a character
+  return name.length > MAX_NAME_CHARS ? name.slice(0, MAX_NAME_CHARS - 1).join("") + "…" : name.join("");
 }
 
 /** Width of the op badge drawn in the node's header (0 for a leaf). */
@@ -22,14 +34,14 @@ export function opBadgeWidth(op) {
   return op ? Math.ceil(op.length * OP_CHAR_W + 12) : 0;
 }
 
-/** Box size in points (= SVG units) from the text the node shows. */
+/** Box size in points (= SVG units) from the text the node shows. @param {Node} node */
 export function nodeSize(node) {
-  const label = shownLabel(node) || `#${node.id}`;
-  const header = PAD + label.length * LABEL_CHAR_W + 8 + opBadgeWidth(node.op) + PAD;
+  const name = shortName(node);
+  const header = PAD + [...name].length * LABEL_CHAR_W + 8 + opBadgeWidth(node.op) + PAD;
   return { w: Math.max(MIN_W, Math.ceil(header)), h: NODE_H };
 }
 
-/** DOT text for a structure. Node "n<id>", edge id "e<id>" so the answer maps back. */
+/** DOT text for a structure. @param {Structure} structure Node "n<id>", edge id "e<id>" so the answer maps back. */
 export function toDot(structure) {
   const lines = [
     "digraph G {",
@@ -50,10 +62,7 @@ export function toDot(structure) {
 
 const inches = (points) => +(points / 72).toFixed(4);
 
-/**
- * Graphviz "json0" text -> { width, height, nodes: {id: {x, y, w, h}}, edges: {id: {path, labelX, labelY, labelRise}} }.
- * SVG coordinates: origin top-left, y down (Graphviz has y up). Node x, y is the box's top-left corner.
- */
+/** Graphviz "json0" text -> positions in SVG coordinates (Graphviz has y up). @returns {Layout} */
 export function parseLayout(jsonText) {
   const graph = JSON.parse(jsonText);
   const [llx, lly, urx, ury] = graph.bb.split(",").map(Number);
@@ -116,7 +125,7 @@ const STEPS = 16; // samples per spline segment
 
 // `n` numbers of xy (x0 y0 x1 y1 …: p0, then c1 c2 p per segment) -> [x, y, …]: p0, then
 // 16 points along each segment.
-function sampleSpline(xy, n = xy.length) {
+function sampleSpline(xy, n) {
   const segments = Math.max(0, Math.floor((n / 2 - 1) / 3));
   const out = new Float64Array(2 + 2 * STEPS * segments);
   out[0] = xy[0];
@@ -146,11 +155,6 @@ function nearestAtX(samples, x) {
     if (Math.abs(samples[i] - x) < Math.abs(samples[best] - x)) best = i;
   }
   return [samples[best], samples[best + 1]];
-}
-
-/** The point of a cubic B-spline (p0, then c1 c2 p per segment) whose x is nearest `x`. */
-export function splinePointAtX(points, x) {
-  return nearestAtX(sampleSpline(points.flat()), x);
 }
 
 const round = (v) => Math.round(v * 10) / 10;

@@ -1,16 +1,20 @@
-// The player's state machine, pure (no DOM, no timers): the widget owns the timer and
-// calls tick() every intervalMs(state) while state.playing.
+// The player: a pure state machine (update), and createPlayback, which holds one state
+// and ticks it on a timer while it plays.
 // index = number of replay steps done, 0..length. A new player starts at the end
 // (the finished backward pass, final grads), paused.
+
+/** @typedef {{index: number, length: number, playing: boolean, speed: number}} PlayerState */
 
 export const SPEEDS = [0.5, 1, 2, 4];
 const STEPS_PER_SECOND = 2; // at speed 1×
 
+/** @returns {PlayerState} */
 export function createPlayer(length) {
   return { index: length, length, playing: false, speed: 1 };
 }
 
-/** Next state for an action name (see the switch); unknown actions change nothing. */
+/** Next state for an action name (see the switch); unknown actions change nothing.
+ * @param {PlayerState} state @returns {PlayerState} */
 export function update(state, action, arg) {
   const at = (index, playing = false) => ({ ...state, index: clamp(index, 0, state.length), playing });
   switch (action) {
@@ -53,3 +57,32 @@ export function intervalMs(state) {
 }
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+
+/**
+ * One player and its timer. `dispatch(action, arg)` applies an action, schedules the
+ * next tick while playing and calls `onChange(state)`; `resize(length)` adopts a new
+ * replay's length without calling it (the caller redraws anyway).
+ */
+export function createPlayback(onChange) {
+  let state = createPlayer(0);
+  let timer = null;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = state.playing ? setTimeout(() => dispatch("tick"), intervalMs(state)) : null;
+  };
+  function dispatch(action, arg) {
+    state = update(state, action, arg);
+    schedule();
+    onChange(state);
+  }
+  return {
+    get state() { return state; },
+    dispatch,
+    resize(length) {
+      const playing = state.playing;
+      state = update(state, "resize", length);
+      if (playing && !state.playing) schedule();
+    },
+    stop() { clearTimeout(timer); },
+  };
+}

@@ -1,20 +1,33 @@
 // Where the backward pass stands after k steps of a replay computed in Python.
 // Pure: replayAt(structure, replay, k, mode) -> everything the drawing and the inspector show.
 
+/** @typedef {import("./payload.js").Structure} Structure */
+/** @typedef {import("./payload.js").Replay} Replay */
 /**
- * @param structure {nodes, edges, root}
- * @param replay    {steps, grad} for one mode (see docs/protocol.md)
- * @param k         number of steps done, 0..steps.length (0 = only the root's seed)
- * @param mode      "accumulate" or "overwrite" (in overwrite, all but a node's last term are lost)
- * @returns {
- *   index, grad: number[] (current grad per node),
- *   terms: per node [{edge, value, total, from, slot}] received so far, in order,
- *   lost: per node, the terms a later deposit overwrote (always empty in accumulate),
- *   active: node that fired at step k-1 (null at k=0),
- *   fresh: Set of edge ids that deposited at step k-1,
- *   lostEdges: Set of edge ids whose term was lost,
- *   byEdge: Map edge id -> its term (an edge deposits at most once)
- * }
+ * @typedef {object} Term  one deposit as its receiving node sees it
+ * @property {number} edge
+ * @property {number} value
+ * @property {number} total
+ * @property {number} from  the node that fired (the edge's dst)
+ * @property {number} slot  which of its inputs the term went through
+ *
+ * @typedef {object} Moment
+ * @property {number} index        steps done
+ * @property {number[]} grad       current grad per node
+ * @property {Term[][]} terms      per node, the terms received so far, in order
+ * @property {Term[][]} lost       per node, the terms a later deposit overwrote (always empty in accumulate)
+ * @property {number|null} active  the node that fired at step k-1 (null at k=0)
+ * @property {Set<number>} fresh   edge ids that deposited at step k-1
+ * @property {Set<number>} lostEdges  edge ids whose term was lost
+ * @property {Map<number, Term>} byEdge  edge id -> its term (an edge deposits at most once)
+ */
+
+/**
+ * @param {Structure} structure
+ * @param {Replay} replay  one mode's replay (docs/protocol.md)
+ * @param {number} k       steps done, 0..steps.length (0 = only the root's seed)
+ * @param {string} mode    "accumulate" or "overwrite" (in overwrite, all but a node's last term are lost)
+ * @returns {Moment}
  */
 export function replayAt(structure, replay, k, mode = "accumulate") {
   const n = structure.nodes.length;

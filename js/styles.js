@@ -1,6 +1,7 @@
 // All the widget's CSS. Colors and fonts come only from JupyterLab's --jp-* variables,
 // with light-theme fallbacks for hosts that do not define them.
 // SVG_CSS styles the drawing and is also embedded in exported SVG files.
+import { PANEL_GAP } from "./viewport.js";
 
 export const SVG_CSS = `
 .gw-svg { font-family: var(--jp-ui-font-family, system-ui, sans-serif); user-select: none; }
@@ -12,7 +13,7 @@ export const SVG_CSS = `
 .gw-arrow-lost { fill: var(--jp-error-color1, #d32f2f); }
 .gw-box { fill: var(--jp-layout-color1, #ffffff); stroke: var(--jp-border-color1, #bdbdbd); stroke-width: 1; }
 .gw-leaf .gw-box { fill: var(--jp-layout-color2, #f3f3f3); }
-.gw-label { font-size: 13px; font-weight: 600; fill: var(--jp-ui-font-color0, #212121); }
+.gw-label { font-size: 13px; font-weight: 600; fill: var(--jp-ui-font-color0, #212121); unicode-bidi: isolate; }
 .gw-op-box { fill: var(--jp-layout-color2, #eeeeee); stroke: var(--jp-border-color2, #e0e0e0); }
 .gw-op { font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); fill: var(--jp-ui-font-color1, #424242); text-anchor: middle; }
 .gw-sep { stroke: var(--jp-border-color2, #e0e0e0); }
@@ -72,7 +73,12 @@ const UI_CSS = `
 .gradwidget .gw-slider input { width: 140px; accent-color: var(--jp-brand-color1, #1976d2); }
 .gradwidget .gw-slider output { font-family: var(--jp-code-font-family, ui-monospace, monospace); min-width: 4.5em; }
 .gradwidget .gw-slider-error { color: var(--jp-error-color1, #d32f2f); }
-.gradwidget .gw-stage { display: flex; gap: 8px; padding: 8px; }
+/* Notices (stale numbers, sliders without a kernel, an unknown mode): a polite live region,
+   always in the page so screen readers hear what is written into it; empty, it takes no room. */
+.gradwidget .gw-notice:not(:empty) { padding: 6px 10px; border-bottom: 1px solid var(--jp-border-color2, #e0e0e0);
+  background: var(--jp-layout-color2, #eeeeee); color: var(--jp-ui-font-color1, #424242); }
+.gradwidget .gw-notice > div::before { content: "⚠ "; color: var(--jp-warn-color1, #ef6c00); }
+.gradwidget .gw-stage { display: flex; gap: ${PANEL_GAP}px; padding: 8px; }
 .gradwidget .gw-stage.gw-stacked { flex-direction: column; }
 .gradwidget .gw-panel { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 4px; }
 .gradwidget .gw-panel-title { font-weight: 600; font-size: 12px; color: var(--jp-ui-font-color1, #424242); }

@@ -1,6 +1,8 @@
 // The toolbar: player buttons, step scrubber, speed, mode switch, view and export buttons.
 // It only reports clicks through `actions` and shows what sync() tells it.
+import { VIEWS } from "./modes.js";
 import { SPEEDS } from "./player.js";
+import { appendText, plainText } from "./text.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const ICONS = { // 24×24 path data
@@ -14,17 +16,12 @@ const ICONS = { // 24×24 path data
   zoomOut: "M19 13H5v-2h14v2z",
   download: "M19 9h-4V3H9v6H5l7 7 7-7zM5 18v2h14v-2H5z",
 };
-export const MODES = [
-  ["accumulate", "accumulate (+=)"],
-  ["overwrite", "overwrite (=)"],
-  ["compare", "compare"],
-];
 
 /**
  * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg()}
- * @returns {el, sync({player, mode, status, graph})}: `status` is a string or a list of parts
- * (shown joined by " · "); `graph` false hides the player and view controls (summary,
- * error: there is nothing to play).
+ * @returns {el, sync({player, mode, status, graph})}: `status` is a list of parts, each a
+ * list of text pieces (text.js), shown joined by " · "; `graph` false hides the player and
+ * view controls (summary, error: there is nothing to play).
  */
 export function buildToolbar(doc, actions) {
   const make = (tag, className, parent) => {
@@ -76,8 +73,8 @@ export function buildToolbar(doc, actions) {
   const modes = make("div", "gw-group gw-segmented", el);
   modes.setAttribute("role", "group");
   modes.setAttribute("aria-label", "Mode");
-  const modeButtons = MODES.map(([name, text]) => {
-    const b = button(modes, `Mode: ${text}`, null, () => actions.mode(name), text);
+  const modeButtons = VIEWS.map(({ name, label }) => {
+    const b = button(modes, `Mode: ${label}`, null, () => actions.mode(name), label);
     b.dataset.mode = name;
     return b;
   });
@@ -98,16 +95,14 @@ export function buildToolbar(doc, actions) {
   };
   const playerControls = [transport, scrub, status, speed, view];
   const sync = ({ player, mode, status: parts, graph = true }) => {
-    const list = Array.isArray(parts) ? parts : [parts];
     set("graph", graph, () => { for (const control of playerControls) control.hidden = !graph; });
     set("playing", player.playing, (playing) => { play.hidden = playing; pause.hidden = !playing; });
     set("max", String(player.length), (max) => { scrub.max = max; });
     set("index", String(player.index), (index) => { scrub.value = index; });
-    set("status", list.join(" · "), (text) => {
+    set("status", parts.map((part) => plainText(part, { isolate: true })).join(" · "), (text) => {
       // Each part unbroken; a line may break only between parts (at " · ").
-      statusText.replaceChildren(...list.flatMap((part, i) => {
-        const span = make("span", "gw-step-part");
-        span.textContent = part;
+      statusText.replaceChildren(...parts.flatMap((part, i) => {
+        const span = appendText(make("span", "gw-step-part"), part);
         return i ? [" · ", span] : [span];
       }));
       status.title = text;

@@ -4,6 +4,8 @@
 
 const PAD = 16; // SVG units of margin around the graph when fitted
 const DRAG_PX = 4; // a press that moves less than this is a click, not a pan
+/** px between compare mode's panels (the stage's CSS gap, styles.js, is this too). */
+export const PANEL_GAP = 8;
 
 /** viewBox {x, y, w, h} showing all of content {width, height} in a client of the given
  * pixel size, centered, never magnified beyond 1 unit = 1 px (small graphs stay calm). */
@@ -30,10 +32,16 @@ export function panView(view, dx, dy, clientWidth) {
 /** Whether compare mode's two panels should stack (one above the other) in a stage
  * `width` px wide: only when side by side would shrink the drawing below 75% and
  * stacking shows it larger. */
-export function shouldStack(content, width, gap = 8) {
+export function shouldStack(content, width) {
   const fit = (w) => Math.min(1, w / (content.width + 2 * PAD));
-  const sideBySide = fit((width - gap) / 2);
+  const sideBySide = fit(panelWidth(width, 2, false));
   return sideBySide < 0.75 && fit(width) > sideBySide;
+}
+
+/** Each of `count` panels' width in px in a stage `width` px wide: all of it, or a share
+ * less the gaps side by side. */
+export function panelWidth(width, count, stacked) {
+  return count > 1 && !stacked ? (width - PANEL_GAP * (count - 1)) / count : width;
 }
 
 /** Height in px for a panel `width` px wide: the graph's height once fitted to that

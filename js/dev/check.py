@@ -2,8 +2,11 @@
 
 Usage (from the repo root, after `npm run build`):
     python js/dev/check.py [OUT_DIR]        # default OUT_DIR: test-artifacts/js
+    python js/dev/check.py --serve [PORT]   # only serve the harness (default port 8765)
 Serves the repo on 127.0.0.1 (a free port), opens js/dev/index.html with several cases,
-saves PNGs to OUT_DIR, prints layout and update timings, and exits 1 on any console error.
+saves PNGs to OUT_DIR (1280x720 pages), prints layout and update timings, and exits 1 on
+any console error. The server also answers /js/dev/random.json?n=&seed= with the payload
+of a layered graph of about n nodes, made by Python (scripts/js_fixtures.py).
 """
 import asyncio
 import functools
@@ -12,10 +15,13 @@ import json
 import pathlib
 import sys
 import threading
+import urllib.parse
 
 from playwright.async_api import async_playwright
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from js_fixtures import layered_payload  # noqa: E402
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -27,7 +33,11 @@ SHOTS = [
     ("diamond-compare-dark-step3", "case=diamond&mode=compare&theme=dark",
      ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight", "click:g.gw-node[data-label=c]"]),
     ("doubled-a-plus-a", "case=doubled", ["hover:a"]),
-    ("label-is-text", "case=evil", []),
+    ("label-is-text-and-isolated", "case=evil", ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover-id:3"]),
+    ("two-widgets-compare", "case=diamond&mode=compare&widgets=2", []),
+    ("neuron-names", "case=neuron", ["key:Home", "hover-id:8"]),
+    ("stale-and-no-kernel", "case=sliders&nokernel=1", ["stale", "slide:a", "wait:3300"]),
+    ("unknown-mode", "case=diamond&mode=__proto__", []),
     ("summary-above-max-nodes", "case=big", []),
     ("random-200", "case=random&n=200", []),
     ("sliders", "case=sliders&mode=compare", ["key:Home", "key:ArrowRight"]),
@@ -41,16 +51,29 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/js/dev/random.json":
+            return super().do_GET()
+        query = urllib.parse.parse_qs(url.query)
+        n, seed = int(query.get("n", ["200"])[0]), int(query.get("seed", ["1"])[0])
+        body = json.dumps(layered_payload(n, seed)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-def serve():
+
+def serve(port=0):
     handler = functools.partial(QuietHandler, directory=str(ROOT))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
 async def open_case(browser, base, query, errors):
-    page = await browser.new_page(viewport={"width": 1200, "height": 800})
+    page = await browser.new_page(viewport={"width": 1280, "height": 720})
     page.on("console", lambda m: m.type == "error" and errors.append(f"{query}: {m.text}"))
     page.on("pageerror", lambda e: errors.append(f"{query}: {e}"))
     await page.goto(f"{base}/js/dev/index.html?{query}")
@@ -68,8 +91,18 @@ async def screenshots(browser, base, out, errors):
                 await page.keyboard.press(arg)
             elif kind == "hover":
                 await page.hover(f'g.gw-node[data-label="{arg}"]')
+            elif kind == "hover-id":
+                await page.hover(f'g.gw-node[data-id="{arg}"]')
             elif kind == "click":
                 await page.click(arg)
+            elif kind == "slide":      # one step right on the slider `arg`
+                await page.focus(f'.gw-sliders input[aria-label="{arg}"]')
+                await page.keyboard.press("ArrowRight")
+            elif kind == "stale":      # what Python sends after leaf data changed without forward()
+                await page.evaluate("""() => { const m = window.harness.model;
+                  m.set('values', { ...m.get('values'), stale: 'a.data changed since the last forward(): call L.forward() to recompute' }); }""")
+            elif kind == "wait":
+                await page.wait_for_timeout(int(arg))
         await page.wait_for_timeout(100)
         await (await page.query_selector("#host")).screenshot(path=str(out / f"{name}.png"))
         print(f"  {out / (name + '.png')}")
@@ -79,7 +112,7 @@ async def screenshots(browser, base, out, errors):
 # In one page (engine warm): lay out random DAGs of several sizes, watching for long
 # main-thread tasks, then time values-only updates and player steps.
 TIMINGS_JS = """async (sizes) => {
-  const { randomDag } = await import('/js/test/fixtures.js');
+  const layered = async (n, seed) => (await fetch(`/js/dev/random.json?n=${n}&seed=${seed}`)).json();
   const { model } = window.harness;
   const root = document.querySelector('.gradwidget');
   const waitDrawn = () => new Promise((resolve) => {
@@ -88,7 +121,7 @@ TIMINGS_JS = """async (sizes) => {
   });
   const results = { layout: {} };
   for (const n of sizes) {
-    const graph = randomDag(n, 11);
+    const graph = await layered(n, 11);
     // While the worker lays out, the page should stay responsive: the longest gap
     // between 10 ms timer ticks, counted only while the state is still "layout".
     let last = performance.now();
@@ -108,7 +141,7 @@ TIMINGS_JS = """async (sizes) => {
       layoutAndDrawMs: Math.round(total), layoutMs: Number(root.dataset.layoutMs),
       longestBlockDuringLayoutMs: Math.round(longestGap) };
   }
-  const graph = randomDag(200, 5);
+  const graph = await layered(200, 5);
   model.set('values', graph.values);
   model.set('structure', graph.structure);
   await waitDrawn();
@@ -135,6 +168,10 @@ TIMINGS_JS = """async (sizes) => {
 
 
 async def main():
+    if sys.argv[1:2] == ["--serve"]:
+        server = serve(int(sys.argv[2]) if len(sys.argv) > 2 else 8765)
+        print(f"http://127.0.0.1:{server.server_port}/js/dev/?case=diamond (Ctrl-C stops)")
+        threading.Event().wait()
     out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "test-artifacts" / "js")
     out.mkdir(parents=True, exist_ok=True)
     server = serve()

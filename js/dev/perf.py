@@ -2,7 +2,7 @@
 
 Usage (from the repo root, after `npm run build`):
     python js/dev/perf.py [--sizes 200,2000] [--repeat 5] [--width 1100]
-For each size: a random layered DAG (js/test/fixtures.js) is laid out once (the engine caches
+For each size: a layered graph made by Python (js/dev/random.json, see check.py) is laid out once (the engine caches
 the answer), then drawn `repeat` more times from the cached layout, so the numbers are the
 browser's own cost: `draw` = set structure -> data-state "drawn" (JS: parse, build, insert,
 first values), `paint` = -> next frame (requestAnimationFrame + 0 ms timeout: style,
@@ -22,7 +22,7 @@ sys.path.insert(0, __import__("os").path.dirname(__file__))
 from check import ARGS, READY, serve  # noqa: E402
 
 JS = """async ({ n, repeat, refreshes }) => {
-  const { randomDag } = await import('/js/test/fixtures.js');
+  const graph = await (await fetch(`/js/dev/random.json?n=${n}&seed=3`)).json();
   const { model } = window.harness;
   const root = document.querySelector('.gradwidget');
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -32,7 +32,6 @@ JS = """async ({ n, repeat, refreshes }) => {
     });
     mo.observe(root, { attributes: true, attributeFilter: ['data-state'] });
   });
-  const graph = randomDag(n, 3);
   let wait = drawn();
   model.set('values', graph.values);
   model.set('structure', graph.structure);

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { drawStructure, updateValues } from "../draw.js";
 import { parseLayout, toDot } from "../layout.js";
 import { replayAt } from "../replay.js";
-import { diamond } from "./fixtures.js";
+import diamond from "./fixtures/diamond.json";
+import neuron from "./fixtures/neuron.json";
 
 let graphviz;
 beforeAll(async () => {
@@ -57,6 +58,15 @@ describe("drawStructure", () => {
   });
 });
 
+test("an unlabelled node is drawn with its name, never an id", () => {
+  const { svg } = draw(neuron.structure);
+  const heads = [...svg.querySelectorAll("g.gw-node")].map((g) => g.querySelector(".gw-label").textContent);
+  for (const text of heads) expect(text).not.toMatch(/^#\d|^$/);
+  for (const node of neuron.structure.nodes) {
+    if (node.name) expect(svg.querySelector(`g.gw-node[data-id="${node.id}"] .gw-label`).textContent).toBe(node.name.length > 18 ? `${node.name.slice(0, 17)}…` : node.name);
+  }
+});
+
 describe("updateValues", () => {
   test("numbers: formatted text, full precision in data-value", () => {
     const { svg, drawing } = draw();
@@ -92,8 +102,8 @@ describe("updateValues", () => {
 
   test("the firing node is active and its edges show what they deposit", () => {
     const { svg, drawing } = draw();
-    show(drawing, "accumulate", 2); // f fired: a += 10, c += -10
-    expect([...svg.querySelectorAll(".gw-active")].map((g) => g.dataset.label)).toEqual(["f"]);
+    show(drawing, "accumulate", 2); // g fired: a += 10, c += -10
+    expect([...svg.querySelectorAll(".gw-active")].map((g) => g.dataset.label)).toEqual(["g"]);
     const shown = [...svg.querySelectorAll(".gw-edge-label")];
     expect(shown.map((t) => [t.dataset.edge, t.textContent])).toEqual([["4", "+= 10"], ["5", "+= -10"]]);
     expect(svg.querySelectorAll("path.gw-edge.gw-fresh")).toHaveLength(2);
@@ -149,12 +159,12 @@ describe("updateValues writes only what changed", () => {
     const { svg, drawing } = draw();
     show(drawing, "accumulate", 1); // L fired: e and f got grads
     const records = watch(svg);
-    show(drawing, "accumulate", 2); // f fired: a and c got grads
+    show(drawing, "accumulate", 2); // g fired: a and c got grads
     const name = (el) => (el.dataset.label ?? (el.dataset.edge ? `label ${el.dataset.edge}` : el.dataset.id ? `edge ${el.dataset.id}` : el.getAttribute("class")));
     const touched = new Set(records().map((r) => name((r.target.nodeType === 3 ? r.target.parentNode : r.target).closest("g.gw-node, path.gw-edge, .gw-edge-label, g.gw-edge-labels"))));
-    // L: no longer active; f: now active; e: no longer just received; a, c: grads;
+    // L: no longer active; g: now active; e: no longer just received; a, c: grads;
     // edges 6, 7 no longer fresh, 4, 5 fresh, labels 6, 7 removed from the label layer.
-    expect([...touched].sort()).toEqual(["L", "a", "c", "e", "edge 4", "edge 5", "edge 6", "edge 7", "f", "gw-edge-labels", "label 4", "label 5"].sort());
+    expect([...touched].sort()).toEqual(["L", "a", "c", "e", "edge 4", "edge 5", "edge 6", "edge 7", "g", "gw-edge-labels", "label 4", "label 5"].sort());
   });
 });
 

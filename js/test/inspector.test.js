@@ -1,13 +1,17 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from "vitest";
-import { explain, nodeName, renderExplanation } from "../inspector.js";
+import { createInspector, explain, renderExplanation } from "../inspector.js";
 import { replayAt } from "../replay.js";
-import { diamond, doubled } from "./fixtures.js";
+import { plainText } from "../text.js";
+import doubled from "./fixtures/a_plus_a.json";
+import diamond from "./fixtures/diamond.json";
+import neuron from "./fixtures/neuron.json";
 
 const { structure, values } = diamond;
 const at = (mode, k = 4) => replayAt(structure, values.replays[mode], k, mode);
-const explanationText = ({ forward, grad }) => `${forward}\n${grad.map((part) => part.text).join("")}`;
+const explanationText = ({ forward, grad }) => `${plainText(forward)}\n${grad.map((part) => plainText(part.pieces)).join("")}`;
 const text = (s, v, mode, id, k) => explanationText(explain(s, v.data, replayAt(s, v.replays[mode], k ?? 99, mode), id, mode));
+const id = (s, label) => s.nodes.find((n) => n.label === label).id;
 
 describe("explain", () => {
   test("a + a: two terms from b, left and right", () => {
@@ -15,44 +19,110 @@ describe("explain", () => {
       "a = 3 (leaf)\na.grad = 1 (from b, left) + 1 (from b, right) = 2");
   });
 
-  test("the diamond's a: from f then from d", () => {
-    expect(text(structure, values, "accumulate", 0)).toBe(
-      "a = 2 (leaf)\na.grad = 10 (from f, left) + -6 (from d, left) = 4");
+  test("the diamond's a: from g then from d", () => {
+    expect(text(structure, values, "accumulate", id(structure, "a"))).toBe(
+      "a = 2 (leaf)\na.grad = 10 (from g, left) + -6 (from d, left) = 4");
   });
 
   test("a non-leaf shows its formula", () => {
-    expect(text(structure, values, "accumulate", 2)).toBe("d = a * b = 6\nd.grad = -2 (from e, left) = -2");
+    expect(text(structure, values, "accumulate", id(structure, "d"))).toBe("d = a * b = 6\nd.grad = -2 (from e, left) = -2");
   });
 
   test("the root is seeded; a node nothing reached yet is 0", () => {
-    expect(text(structure, values, "accumulate", 6, 0)).toBe("L = e * f = -20\nL.grad = 1 (seed)");
-    expect(text(structure, values, "accumulate", 0, 1)).toBe("a = 2 (leaf)\na.grad = 0 (nothing received yet)");
+    expect(text(structure, values, "accumulate", structure.root, 0)).toBe("L = e * g = -20\nL.grad = 1 (seed)");
+    expect(text(structure, values, "accumulate", id(structure, "a"), 1)).toBe("a = 2 (leaf)\na.grad = 0 (nothing received yet)");
   });
 
   test("overwrite marks the lost term", () => {
-    const e = explain(structure, values.data, at("overwrite"), 3, "overwrite");
-    expect(e.grad.filter((p) => p.lost).map((p) => p.text)).toEqual(["-10 (from f, right)"]);
-    expect(explanationText(e)).toBe("c = 4 (leaf)\nc.grad = -10 (from f, right) lost → -2 (from e, right) = -2");
+    const e = explain(structure, values.data, at("overwrite"), id(structure, "c"), "overwrite");
+    expect(e.grad.filter((p) => p.lost).map((p) => plainText(p.pieces))).toEqual(["-10 (from g, right)"]);
+    expect(explanationText(e)).toBe("c = 4 (leaf)\nc.grad = -10 (from g, right) lost → -2 (from e, right) = -2");
   });
 
-  test("unary ops name no side; unlabeled nodes are #id (op)", () => {
+  test("unlabelled nodes go by the names Python gives them, never by an id", () => {
+    const { structure: s, values: v } = neuron;
+    const all = s.nodes.map((node) => text(s, v, "accumulate", node.id));
+    for (const line of all) expect(line).not.toMatch(/#\d/);
+    for (const node of s.nodes.filter((n) => !n.label)) {
+      const name = node.name ?? `${node.op} node`; // a payload without names: the op
+      expect(all[node.id]).toContain(name);
+    }
+    // tanh has one input: the term comes "from" it, no side
+    const n = s.edges.find((e) => e.dst === s.root).src;
+    expect(text(s, v, "accumulate", n)).toMatch(/\.grad = 0\.5 \(from [^,]+\) = 0\.5$/);
+  });
+
+  test("an unlabelled input of a formula is in parentheses, its grad too", () => {
     const s = {
-      root: 1,
-      nodes: [{ id: 0, label: "", op: "" }, { id: 1, label: "", op: "tanh" }],
-      edges: [{ id: 0, src: 0, dst: 1, slot: 0 }],
+      key: "k", root: 3,
+      nodes: [{ id: 0, label: "a", op: "" }, { id: 1, label: "b", op: "" }, { id: 2, label: "", op: "+", name: "a + b" },
+        { id: 3, label: "y", op: "*" }],
+      edges: [{ id: 0, src: 0, dst: 2, slot: 0 }, { id: 1, src: 1, dst: 2, slot: 1 }, { id: 2, src: 2, dst: 3, slot: 0 }, { id: 3, src: 0, dst: 3, slot: 1 }],
     };
-    const v = { data: [0.5, 0.4621], replays: { accumulate: { steps: [{ node: 1, deposits: [{ edge: 0, value: 0.7864, total: 0.7864 }] }] } } };
-    expect(text(s, v, "accumulate", 0)).toBe("#0 = 0.5 (leaf)\n#0.grad = 0.7864 (from #1 (tanh)) = 0.7864");
-    expect(text(s, v, "accumulate", 1)).toBe("#1 (tanh) = tanh(#0) = 0.4621\n#1 (tanh).grad = 1 (seed)");
-    expect(nodeName({ id: 3, label: "", op: "*" })).toBe("#3 (*)");
+    const data = [2, 3, 5, 10];
+    const moment = replayAt(s, { steps: [] }, 0);
+    expect(plainText(explain(s, data, moment, 3).forward)).toBe("y = (a + b) * a = 10");
+    expect(plainText(explain(s, data, moment, 2).forward)).toBe("a + b = 5");
+    expect(plainText(explain(s, data, moment, 2).grad[0].pieces)).toBe("(a + b).grad = ");
   });
 });
 
 test("renderExplanation writes text, strikes lost terms, never parses HTML", () => {
-  const s = { ...structure, nodes: structure.nodes.map((n) => (n.id === 3 ? { ...n, label: "<img src=x onerror=alert(1)>" } : n)) };
+  const s = { ...structure, nodes: structure.nodes.map((n) => (n.label === "c" ? { ...n, label: "<img src=x onerror=alert(1)>" } : n)) };
   const el = document.createElement("div");
-  renderExplanation(el, explain(s, values.data, at("overwrite"), 3, "overwrite"));
+  renderExplanation(el, explain(s, values.data, at("overwrite"), id(structure, "c"), "overwrite"));
   expect(el.querySelector("img")).toBeNull();
   expect(el.textContent).toContain("<img src=x onerror=alert(1)>.grad = ");
-  expect(el.querySelector("s.gw-lost-term").textContent).toBe("-10 (from f, right)");
+  expect(el.querySelector("s.gw-lost-term").textContent).toBe("-10 (from g, right)");
 });
+
+test("names are isolated from the numbers around them (bidi controls stay inside)", () => {
+  const evil = "\u202Eevil";
+  const s = { ...structure, nodes: structure.nodes.map((n) => (n.label === "a" ? { ...n, label: evil, name: evil } : n)) };
+  const el = document.createElement("div");
+  renderExplanation(el, explain(s, values.data, at("accumulate"), id(structure, "a")));
+  const isolated = [...el.querySelectorAll("bdi")].map((bdi) => bdi.textContent);
+  expect(isolated).toContain(evil);
+  for (const node of textNodes(el)) {
+    if (node.data.includes("\u202E")) expect(node.parentElement.tagName).toBe("BDI");
+  }
+  expect(el.textContent).toContain(`${evil} = 2 (leaf)`);
+});
+
+describe("createInspector", () => {
+  const drawn = () => {
+    const g = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    const nodes = structure.nodes.map(() => ({ g: g.cloneNode() }));
+    return { structure, data: values.data, panels: [{ drawing: { nodes }, at: at("accumulate"), replay: "accumulate", title: null }] };
+  };
+
+  test("hover explains, a click pins (and outlines), a second click unpins", () => {
+    const source = drawn();
+    const inspector = createInspector(document, () => source);
+    inspector.show();
+    expect(inspector.el.textContent).toMatch(/^Hover or click a node/);
+    inspector.hover(id(structure, "b"));
+    expect(inspector.el.textContent).toContain("b.grad = -4");
+    inspector.pin(id(structure, "a"));
+    inspector.hover(id(structure, "b")); // the pinned node stays shown
+    expect(inspector.el.textContent).toContain("a.grad = 10");
+    const outlined = source.panels[0].drawing.nodes.map((node) => node.g.classList.contains("gw-pinned"));
+    expect(outlined).toEqual(structure.nodes.map((n) => n.label === "a"));
+    inspector.pin(id(structure, "a"));
+    expect(inspector.el.textContent).toContain("b.grad = -4");
+    expect(source.panels[0].drawing.nodes.some((node) => node.g.classList.contains("gw-pinned"))).toBe(false);
+  });
+
+  test("with nothing drawn, it shows nothing", () => {
+    const inspector = createInspector(document, () => null);
+    inspector.hover(0);
+    expect(inspector.el.textContent).toBe("");
+  });
+});
+
+function textNodes(el) {
+  const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+  const out = [];
+  while (walker.nextNode()) out.push(walker.currentNode);
+  return out;
+}

@@ -1,7 +1,8 @@
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { beforeAll, describe, expect, test } from "vitest";
-import { nodeSize, parseLayout, shownLabel, splinePointAtX, toDot } from "../layout.js";
-import { diamond, doubled } from "./fixtures.js";
+import { nodeSize, parseLayout, shortName, toDot } from "../layout.js";
+import diamond from "./fixtures/diamond.json";
+import doubled from "./fixtures/a_plus_a.json";
 
 describe("toDot", () => {
   test("one fixed-size box per value node, left to right", () => {
@@ -25,11 +26,19 @@ describe("toDot", () => {
     expect(nodeSize({ id: 9, label: "a", op: "" })).toEqual(short);
   });
 
-  test("long labels are cut so one name cannot widen a column", () => {
+  test("long names are cut so one name cannot widen a column", () => {
     const label = "x".repeat(100);
-    expect(shownLabel({ label })).toHaveLength(18);
-    expect(shownLabel({ label }).endsWith("…")).toBe(true);
+    expect(shortName({ label })).toHaveLength(18);
+    expect(shortName({ label }).endsWith("…")).toBe(true);
     expect(nodeSize({ id: 0, label, op: "" }).w).toBe(nodeSize({ id: 0, label: "x".repeat(30), op: "" }).w);
+    expect([...shortName({ label: "😀".repeat(30) })].slice(0, -1).join("")).toBe("😀".repeat(17)); // no half character
+  });
+
+  test("a node is drawn by its name; an unlabelled one by what it computes, never its id", () => {
+    expect(shortName({ id: 3, label: "", op: "*", name: "a*b" })).toBe("a*b");
+    expect(shortName({ id: 3, label: "a", op: "", name: "a" })).toBe("a");
+    expect(shortName({ id: 3, label: "", op: "tanh" })).toBe("tanh node"); // a payload without names
+    expect(nodeSize({ id: 0, label: "", op: "+", name: "a*b + c" }).w).toBe(nodeSize({ id: 0, label: "a*b + c", op: "+" }).w);
   });
 });
 
@@ -58,11 +67,13 @@ describe("parseLayout", () => {
     expect(edge.labelX).toBe(104); // the curve ends before the label's ideal x: its nearest point
   });
 
-  test("splinePointAtX finds the curve's point at an x", () => {
-    const line = [[0, 0], [10, 10], [20, 20], [30, 30], [40, 40], [50, 50], [60, 60]];
-    const [x, y] = splinePointAtX(line, 45);
-    expect(x).toBeCloseTo(45, 0);
-    expect(y).toBeCloseTo(x, 5);
+  test("a contribution is written on the curve, half a column gap (36) right of its source", () => {
+    const straight = JSON.stringify({ bb: "0,0,100,100", objects: [],
+      edges: [{ id: "e0", pos: "0,100 10,90 20,80 30,70 40,60 50,50 60,40" }] }); // y = x once flipped
+    const { labelX, labelY, labelRise } = parseLayout(straight).edges[0];
+    expect(Math.abs(labelX - 36)).toBeLessThan(2);
+    expect(labelY).toBeCloseTo(labelX, 5);
+    expect(labelRise).toBeCloseTo(labelY, 5); // the curve climbs to y = 0 within the label's width
   });
 });
 

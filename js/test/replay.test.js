@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { replayAt } from "../replay.js";
-import { diamond, doubled, randomDag } from "./fixtures.js";
+import doubled from "./fixtures/a_plus_a.json";
+import diamond from "./fixtures/diamond.json";
+import lectureDef from "./fixtures/lecture_def.json";
+import mlp from "./fixtures/mlp.json";
+import neuron from "./fixtures/neuron.json";
 
 const { structure, values } = diamond;
 const accumulate = (k) => replayAt(structure, values.replays.accumulate, k, "accumulate");
@@ -52,11 +56,18 @@ describe("replayAt", () => {
     expect(at.grad[0]).toBe(2);
   });
 
-  test("the last step always reproduces the replay's final grads", () => {
-    const { structure: s, values: v } = randomDag(300, 7);
-    for (const mode of ["accumulate", "overwrite"]) {
-      const replay = v.replays[mode];
-      expect(replayAt(s, replay, replay.steps.length, mode).grad).toEqual(replay.grad);
-    }
+  test.each([["a + a", doubled], ["diamond", diamond], ["lecture's d, e, f", lectureDef], ["neuron", neuron], ["MLP loss", mlp]])(
+    "%s: the last step reproduces the grads Python computed, in every mode", (_, { structure: s, values: v }) => {
+      for (const [mode, replay] of Object.entries(v.replays)) {
+        expect(replay.steps.length).toBeGreaterThan(0);
+        expect(replayAt(s, replay, replay.steps.length, mode).grad).toEqual(replay.grad);
+      }
+    });
+
+  test("the lecture's d, e, f: f = (a*b) * (a+b) gives a.grad -3, b.grad -8; the = bug 3, -2", () => {
+    const { structure: s, values: v } = lectureDef;
+    const grads = (mode) => ["a", "b"].map((label) => replayAt(s, v.replays[mode], 99, mode).grad[s.nodes.find((n) => n.label === label).id]);
+    expect(grads("accumulate")).toEqual([-3, -8]);
+    expect(grads("overwrite")).toEqual([3, -2]);
   });
 });

@@ -1,11 +1,15 @@
 // @vitest-environment happy-dom
-// The whole view with a fake model; layouts come from the real Graphviz through a
-// stand-in page engine (happy-dom has no Worker for the real one).
+// The whole view with a fake model, on payloads made by Python (fixtures/, written by
+// scripts/js_fixtures.py); layouts come from the real Graphviz through a stand-in page
+// engine (happy-dom has no Worker for the real one).
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import widget from "../widget.js";
 import { fakeModel } from "../dev/fake-model.js";
-import { diamond, randomDag, summarized } from "./fixtures.js";
+import diamond from "./fixtures/diamond.json";
+import mlp from "./fixtures/mlp.json";
+import neuron from "./fixtures/neuron.json";
+import summarized from "./fixtures/summary.json";
 
 let layouts;
 beforeAll(async () => {
@@ -26,20 +30,24 @@ beforeEach(() => {
 });
 afterEach(() => {
   cleanup?.();
+  cleanup = null;
   el.remove();
   vi.useRealTimers();
 });
 
-async function show(traits = {}) {
-  model = fakeModel({ structure: diamond.structure, values: diamond.values, ...traits });
+const drawnIn = (host) => vi.waitFor(() => expect(host.querySelector(".gradwidget").dataset.state).not.toBe("layout"));
+async function show(traits = {}, payload = diamond) {
+  model = fakeModel({ structure: payload.structure, values: payload.values, ...traits });
   cleanup = widget.render({ model, el });
-  await vi.waitFor(() => expect(el.querySelector(".gradwidget").dataset.state).not.toBe("layout"));
+  await drawnIn(el);
 }
 const $ = (selector) => el.querySelector(selector);
 const $$ = (selector) => [...el.querySelectorAll(selector)];
-const grad = (label) => $(`g.gw-node[data-label="${label}"] .gw-grad`).textContent;
+const node = (label) => $(`g.gw-node[data-label="${label}"]`);
+const grad = (label) => node(label).querySelector(".gw-grad").textContent;
 const press = (key) => $(".gradwidget").dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
 const button = (label) => $(`button[aria-label="${label}"]`);
+const notice = () => $(".gw-notice").textContent;
 
 test("draws the diamond with its final grads and all the controls", async () => {
   await show();
@@ -51,6 +59,7 @@ test("draws the diamond with its final grads and all the controls", async () => 
   }
   expect($(".gradwidget").tabIndex).toBe(0);
   expect($("select[aria-label=Speed]")).not.toBeNull();
+  expect(notice()).toBe("");
 });
 
 test("keyboard: Home resets, arrows step, the step shows in the drawing", async () => {
@@ -61,7 +70,7 @@ test("keyboard: Home resets, arrows step, the step shows in the drawing", async 
   press("ArrowRight");
   press("ArrowRight");
   expect(grad("a")).toBe("10");
-  expect($$(".gw-active").map((g) => g.dataset.label)).toEqual(["f"]);
+  expect($$(".gw-active").map((g) => g.dataset.label)).toEqual(["g"]);
   press("ArrowLeft");
   expect(grad("a")).toBe("0");
 });
@@ -92,7 +101,7 @@ test("a values change updates numbers without relayout or moving anything", asyn
   const before = positions();
   const nodesBefore = $$("g.gw-node");
   model.set("values", { ...diamond.values, data: [5, 3, 15, 4, 19, 1, 19] });
-  expect($('g.gw-node[data-label="a"] .gw-data').textContent).toBe("5");
+  expect(node("a").querySelector(".gw-data").textContent).toBe("5");
   expect(positions()).toEqual(before);
   expect($$("g.gw-node").every((g, i) => g === nodesBefore[i])).toBe(true);
   expect(layouts).toBe(1);
@@ -122,28 +131,51 @@ test("a mode change from Python redraws", async () => {
   expect(["a", "b", "c"].map(grad)).toEqual(["-6", "-4", "-2"]);
 });
 
+describe("a mode that is not a view", () => {
+  test.each(["__proto__", "constructor", "toString", "hasOwnProperty", "nope", 3])(
+    "%s: the accumulate view, and a notice that says so", async (mode) => {
+      await show({ mode });
+      expect($(".gradwidget").dataset.state).toBe("drawn");
+      expect($$(".gw-panel")).toHaveLength(1);
+      expect(["a", "b", "c"].map(grad)).toEqual(["4", "-4", "-12"]);
+      expect(notice()).toContain(`Unknown mode ${mode}: showing accumulate`);
+      expect($('button[data-mode="accumulate"]').getAttribute("aria-pressed")).toBe("true");
+      model.set("mode", "compare");
+      expect(notice()).toBe("");
+      expect($$(".gw-panel")).toHaveLength(2);
+    });
+
+  test("set while drawn, it does not throw either", async () => {
+    await show({ mode: "compare" });
+    expect(() => model.set("mode", "__proto__")).not.toThrow();
+    expect($$(".gw-panel")).toHaveLength(1);
+    press("Home");
+    expect(grad("a")).toBe("0");
+  });
+});
+
 test("hover explains a node's grad term by term; a click pins it", async () => {
   await show({ mode: "compare" });
-  const a = $('g.gw-node[data-label="a"]');
-  a.dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
+  node("a").dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
   const text = $(".gw-inspector").textContent;
-  expect(text).toContain("correct (+=): a.grad = 10 (from f, left) + -6 (from d, left) = 4");
-  expect(text).toContain("bug (=): a.grad = 10 (from f, left) lost → -6 (from d, left) = -6");
-  expect($(".gw-inspector s.gw-lost-term").textContent).toBe("10 (from f, left)");
+  expect(text).toContain("correct (+=): a.grad = 10 (from g, left) + -6 (from d, left) = 4");
+  expect(text).toContain("bug (=): a.grad = 10 (from g, left) lost → -6 (from d, left) = -6");
+  expect($(".gw-inspector s.gw-lost-term").textContent).toBe("10 (from g, left)");
 });
 
 test("a summarized graph shows its counts; Draw anyway asks Python for the graph", async () => {
-  await show({ ...summarized, max_nodes: 2500 });
+  const { nodes, edges } = summarized.structure.summary;
+  await show({ max_nodes: summarized.max_nodes }, summarized);
   expect($(".gradwidget").dataset.state).toBe("summary");
   expect($$("g.gw-node")).toHaveLength(0);
-  expect($(".gw-summary").textContent).toContain("65817 nodes and 98000 edges");
+  expect($(".gw-summary").textContent).toContain(`${nodes} nodes and ${edges} edges`);
   for (const label of ["Play", "Step forward", "Reset", "Fit", "Export SVG"]) {
     expect(button(label).closest("[hidden]"), label).not.toBeNull(); // nothing to play
   }
   expect($(".gw-scrub").hidden).toBe(true);
   expect($('button[data-mode="compare"]').closest("[hidden]")).toBeNull(); // the mode to draw in
   $(".gw-summary button").click();
-  expect(model.get("max_nodes")).toBe(65817);
+  expect(model.get("max_nodes")).toBe(nodes);
   expect(model.saved).toBe(1);
   model.set("values", diamond.values); // what Python then sends
   model.set("structure", diamond.structure);
@@ -161,7 +193,25 @@ test("the step status: parts that wrap only between them, the end marked done", 
   expect(status()).toBe("Step 0 / 4 · seed L.grad = 1");
   press("ArrowRight");
   expect(status()).toBe("Step 1 / 4 · L fires");
-  expect($(".gw-step").title).toBe("Step 1 / 4 · L fires");
+  expect($(".gw-step").title).toBe("Step 1 / 4 · \u2068L\u2069 fires"); // the name isolated in the tooltip too
+});
+
+test("unlabelled nodes go by Python's names in the drawing, the status and the inspector: never an id", async () => {
+  await show({}, neuron);
+  const widgetText = () => $(".gradwidget").textContent;
+  press("Home");
+  for (let step = 0; step <= neuron.values.replays.accumulate.steps.length; step++) {
+    expect($(".gw-step").textContent).not.toMatch(/#\d/);
+    press("ArrowRight");
+  }
+  for (const g of $$("g.gw-node")) {
+    g.dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
+    expect(widgetText()).not.toMatch(/#\d/);
+  }
+  const root = neuron.structure.nodes[neuron.structure.root];
+  press("Home");
+  const rootName = root.name ?? `${root.op} node`;
+  expect($(".gw-step").textContent).toContain(`seed ${rootName.length > 18 ? rootName.slice(0, 17) + "…" : rootName}`);
 });
 
 test("timing hooks: data-draw-ms, data-refresh-ms and performance marks", async () => {
@@ -178,25 +228,71 @@ test("timing hooks: data-draw-ms, data-refresh-ms and performance marks", async 
   expect(performance.getEntriesByName("gradwidget:drawn").at(-1).detail.nodes).toBe(7);
 });
 
+describe("values belong to the structure with their key", () => {
+  test("values for another structure, even with as many nodes, are not drawn on this one", async () => {
+    await show();
+    model.set("values", { ...diamond.values, key: "another graph", data: [9, 9, 9, 9, 9, 9, 9] });
+    expect(node("a").querySelector(".gw-data").textContent).toBe("2");
+    press("Home"); // the player still plays the drawn graph's own replay
+    expect(grad("a")).toBe("0");
+    press("End");
+    expect(grad("a")).toBe("4");
+  });
+
+  test("values that arrive before their structure are held until it is drawn", async () => {
+    await show();
+    model.set("values", mlp.values); // the old drawing must not choke on them
+    expect(grad("a")).toBe("4");
+    model.set("structure", mlp.structure);
+    await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(mlp.structure.nodes.length));
+    expect($(`g.gw-node[data-id="${mlp.structure.root}"] .gw-grad`).textContent).toBe("1");
+    const leaf = mlp.structure.nodes.findIndex((n) => !n.op);
+    expect($(`g.gw-node[data-id="${leaf}"] .gw-data`).getAttribute("data-value")).toBe(String(mlp.values.data[leaf]));
+  });
+
+  test("a structure that arrives before its values shows no numbers of another graph", async () => {
+    await show();
+    model.set("structure", mlp.structure);
+    await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(mlp.structure.nodes.length));
+    expect($$(".gw-data").every((t) => t.textContent === "")).toBe(true);
+    model.set("values", mlp.values);
+    expect($(`g.gw-node[data-id="${mlp.structure.root}"] .gw-grad`).textContent).toBe("1");
+  });
+});
+
+test("stale numbers are said in the notice, a polite status line", async () => {
+  await show();
+  const stale = "a.data changed since the last forward(): call L.forward() to recompute";
+  model.set("values", { ...diamond.values, stale });
+  const box = $(".gw-notice");
+  expect(box.getAttribute("role")).toBe("status");
+  expect(box.getAttribute("aria-live")).toBe("polite");
+  expect(box.closest(".gradwidget")).not.toBeNull();
+  expect(box.textContent).toBe(stale);
+  expect(grad("a")).toBe("4"); // the numbers drawn are the ones the graph holds
+  model.set("values", { ...diamond.values, stale: null });
+  expect(box.textContent).toBe("");
+});
+
 describe("sliders", () => {
-  const specs = [{ name: "a", min: -3, max: 3, step: 0.1, value: 2 }, { name: "c", min: 0, max: 8, step: 0.5, value: 4 }];
   const slide = (name, value) => {
     const input = $(`.gw-sliders input[aria-label="${name}"]`);
     input.value = String(value);
     input.dispatchEvent(new Event("input"));
   };
   const answer = (seq, extra = {}) => model.set("values", { ...diamond.values, seq, error: null, ...extra });
+  const sliderValue = (name) => $(`.gw-sliders input[aria-label="${name}"]`).value;
 
   test("one per spec, at its value", async () => {
-    await show({ sliders: specs });
+    await show({ sliders: diamond.sliders });
     const inputs = $$(".gw-sliders input[type=range]");
-    expect(inputs.map((i) => [i.getAttribute("aria-label"), i.min, i.max, i.step, i.value])).toEqual([
-      ["a", "-3", "3", "0.1", "2"], ["c", "0", "8", "0.5", "4"]]);
+    expect(inputs.map((i) => [i.getAttribute("aria-label"), Number(i.min), Number(i.max), Number(i.step), Number(i.value)]))
+      .toEqual(diamond.sliders.map((s) => [s.name, s.min, s.max, s.step, s.value]));
     expect($(".gw-sliders").hidden).toBe(false);
   });
 
   test("keep their keys from JupyterLab's shortcuts", async () => {
-    await show({ sliders: specs });
+    await show({ sliders: diamond.sliders });
     for (const input of $$(".gw-sliders input[type=range]")) {
       expect(input.getAttribute("data-lm-suppress-shortcuts")).toBe("true");
     }
@@ -208,10 +304,10 @@ describe("sliders", () => {
   });
 
   test("one slide in flight; moves meanwhile go in the next one", async () => {
-    await show({ sliders: specs });
+    await show({ sliders: diamond.sliders });
     slide("a", 1);
     slide("a", 1.5);
-    slide("c", 6);
+    slide("c", 2);
     expect(model.sent).toHaveLength(1);
     const first = model.sent[0];
     expect(first).toMatchObject({ type: "slide", values: { a: 1 } });
@@ -219,43 +315,51 @@ describe("sliders", () => {
     expect(model.sent).toHaveLength(1);
     answer(first.seq);
     expect(model.sent).toHaveLength(2);
-    expect(model.sent[1]).toMatchObject({ type: "slide", values: { a: 1.5, c: 6 } });
+    expect(model.sent[1]).toMatchObject({ type: "slide", values: { a: 1.5, c: 2 } });
     expect(model.sent[1].seq).not.toBe(first.seq);
   });
 
   test("an error is shown and the slider goes back to what Python kept", async () => {
-    await show({ sliders: specs });
+    await show({ sliders: diamond.sliders });
     slide("a", -2);
     answer(model.sent[0].seq, { error: "ValueError: log of -2" });
     expect($(".gw-slider-error").textContent).toBe("ValueError: log of -2");
-    expect($('.gw-sliders input[aria-label="a"]').value).toBe("2");
+    expect(sliderValue("a")).toBe("2");
   });
 
   test("confirmed positions from Python move the sliders", async () => {
-    await show({ sliders: specs });
-    model.set("sliders", [{ ...specs[0], value: -1 }, specs[1]]);
-    expect($('.gw-sliders input[aria-label="a"]').value).toBe("-1");
+    await show({ sliders: diamond.sliders });
+    model.set("sliders", [{ ...diamond.sliders[0], value: -1 }, diamond.sliders[1]]);
+    expect(sliderValue("a")).toBe("-1");
     expect($(".gw-sliders output").textContent).toBe("-1");
+  });
+
+  test("with no kernel to answer, a slide is put back after 3 s and the notice says why", async () => {
+    vi.useFakeTimers();
+    await show({ sliders: diamond.sliders });
+    slide("a", 1);
+    expect(model.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(notice()).toBe("");
+    expect(sliderValue("a")).toBe("1");
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sliderValue("a")).toBe("2");
+    expect($(".gw-sliders output").textContent).toBe("2");
+    expect(notice()).toMatch(/^Sliders need a running kernel: /);
+    expect(grad("a")).toBe("4"); // nothing moved
+    slide("c", 2); // a later slide is sent again, and an answer clears the notice
+    expect(model.sent).toHaveLength(2);
+    answer(model.sent[1].seq);
+    expect(notice()).toBe("");
   });
 });
 
 test("a new structure is laid out and drawn", async () => {
   await show();
-  const structure = { ...diamond.structure, key: "other", nodes: diamond.structure.nodes.map((n) => ({ ...n, label: n.label + "2" })) };
+  const structure = { ...diamond.structure, key: "other", nodes: diamond.structure.nodes.map((n) => ({ ...n, label: n.label + "2", name: n.label + "2" })) };
   model.set("structure", structure);
-  await vi.waitFor(() => expect($('g.gw-node[data-label="a2"]')).not.toBeNull());
+  await vi.waitFor(() => expect(node("a2")).not.toBeNull());
   expect(layouts).toBe(2);
-});
-
-test("values that arrive before their structure are held until it is drawn", async () => {
-  await show();
-  const next = randomDag(30, 2);
-  model.set("values", next.values); // the old drawing must not choke on them
-  expect(grad("a")).toBe("4");
-  model.set("structure", next.structure);
-  await vi.waitFor(() => expect($$("g.gw-node")).toHaveLength(next.structure.nodes.length));
-  const root = $(`g.gw-node[data-id="${next.structure.root}"] .gw-grad`);
-  expect(root.textContent).toBe("1");
 });
 
 test("export_svg is answered with the drawing as SVG text", async () => {
@@ -277,3 +381,57 @@ test("the cleanup removes listeners and the view", async () => {
   expect(model.listenerCount()).toBe(0);
   expect($(".gradwidget")).toBeNull();
 });
+
+test("two widgets on one page, each from its own copy of the module: every edge keeps its own arrowhead", async () => {
+  const hosts = [];
+  const cleanups = [];
+  for (let i = 0; i < 2; i++) {
+    vi.resetModules(); // as when each widget's ESM is evaluated on its own
+    const { default: copy } = await import("../widget.js");
+    const host = document.createElement("div");
+    document.body.append(host);
+    cleanups.push(copy.render({ model: fakeModel({ structure: diamond.structure, values: diamond.values, mode: "compare" }), el: host }));
+    await drawnIn(host);
+    hosts.push(host);
+  }
+  const ids = [...document.querySelectorAll("marker")].map((m) => m.id);
+  expect(ids.length).toBe(2 * 2 * 3); // two widgets, two panels, three arrow styles
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const svg of document.querySelectorAll("svg.gw-svg")) {
+    for (const edge of svg.querySelectorAll("path.gw-edge")) {
+      const id = edge.getAttribute("marker-end").match(/^url\(#(.+)\)$/)[1];
+      expect(svg.contains(document.getElementById(id)), id).toBe(true);
+    }
+  }
+  cleanups.forEach((fn) => fn());
+  hosts.forEach((host) => host.remove());
+});
+
+test("a label with bidi controls cannot reorder the text around it", async () => {
+  const evil = "\u202Eevil";
+  const structure = { ...diamond.structure, key: "evil", nodes: diamond.structure.nodes.map((n) => (n.label === "a" ? { ...n, label: evil, name: evil } : n)) };
+  const sliders = [{ ...diamond.sliders[0], name: evil }];
+  await show({ sliders }, { structure, values: { ...diamond.values, key: "evil" } });
+  press("Home");
+  press("ArrowRight");
+  press("ArrowRight");
+  press("ArrowRight");
+  press("ArrowRight"); // "… fires" names d, whose input is the label
+  $('g.gw-node[data-id="0"]').dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
+  const holders = textNodes($(".gradwidget")).filter((t) => t.data.includes("\u202E")).map((t) => t.parentElement);
+  expect(holders.length).toBeGreaterThanOrEqual(3); // the drawing, the inspector, the slider
+  for (const holder of holders) {
+    const isolated = holder.tagName === "BDI" || getComputedStyle(holder).unicodeBidi === "isolate";
+    expect(isolated, holder.outerHTML).toBe(true);
+    expect(holder.textContent).toBe(holder.tagName === "BDI" ? evil : evil.slice(0, 18)); // nothing else inside
+  }
+  expect($(".gw-inspector").textContent).toContain(`${evil} = 2 (leaf)`);
+  expect($("img, script")).toBeNull();
+});
+
+function textNodes(root) {
+  const walker = root.ownerDocument.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+  const out = [];
+  while (walker.nextNode()) out.push(walker.currentNode);
+  return out;
+}

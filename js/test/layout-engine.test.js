@@ -1,10 +1,10 @@
 // The layout engine with the real worker source, built the way `npm run build` builds it.
 // Node has no Worker, which exercises the main-thread fallback.
 import * as esbuild from "esbuild";
-import { beforeAll, expect, test } from "vitest";
-import { createEngine } from "../engine.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { createEngine, referencedModel } from "../layout-engine.js";
 import { parseLayout, toDot } from "../layout.js";
-import { diamond } from "./fixtures.js";
+import diamond from "./fixtures/diamond.json";
 
 let source;
 beforeAll(async () => {
@@ -68,4 +68,20 @@ test("a worker that crashes after working fails its pending layout instead of ha
   expect(await engine.layout("digraph { a }")).toBe("{}");
   await expect(engine.layout("digraph { b }")).rejects.toThrow("out of memory");
   expect(engine.where).toBe("worker");
+});
+
+describe("the reference to the page's LayoutEngine model", () => {
+  const engineModel = { get: (name) => (name === "_worker" ? "worker text" : undefined) };
+  const widgetModel = { widget_manager: { get_model: async (id) => (id === "abc" ? engineModel : null) } };
+
+  test('as "IPY_MODEL_<id>" (how Python serializes it) or as the model itself (some front ends)', async () => {
+    expect(await referencedModel(widgetModel, "IPY_MODEL_abc")).toBe(engineModel);
+    expect(await referencedModel(widgetModel, engineModel)).toBe(engineModel);
+  });
+
+  test("anything else is a clear error", async () => {
+    for (const ref of [undefined, null, "", "abc", 3, {}]) {
+      await expect(referencedModel(widgetModel, ref)).rejects.toThrow("no layout engine: the widget's _engine trait is not set");
+    }
+  });
 });

@@ -17,14 +17,22 @@ export function engineFor(model) {
 }
 
 async function loadEngine(model) {
-  const ref = model.get("_engine");
-  if (typeof ref !== "string" || !ref.startsWith("IPY_MODEL_")) {
-    throw new Error("no layout engine: the widget's _engine trait is not set");
-  }
-  const engineModel = await model.widget_manager.get_model(ref.slice("IPY_MODEL_".length));
+  const engineModel = await referencedModel(model, model.get("_engine"));
   const source = engineModel.get("_worker");
   if (!source) throw new Error("the layout engine has no worker source");
   return createEngine(source);
+}
+
+/**
+ * The model a widget reference points at. Python serializes references as
+ * "IPY_MODEL_<id>"; some front ends hand the view the referenced model object instead.
+ */
+export async function referencedModel(model, ref) {
+  if (typeof ref === "string" && ref.startsWith("IPY_MODEL_")) {
+    return model.widget_manager.get_model(ref.slice("IPY_MODEL_".length));
+  }
+  if (typeof ref?.get === "function") return ref;
+  throw new Error("no layout engine: the widget's _engine trait is not set");
 }
 
 /**
