@@ -12,6 +12,8 @@ gradwidget.foreign must draw, replay and check these without knowing them:
 - `SetMinus`: children in a set and a `-` op of its own, written with `x` and `y` for
   `self` and `other` (nothing says which child is the left one);
 - `Averaging`: `+` whose backward averages the grad with its term (neither `=` nor `+=`);
+- `RawConstant`: children in a set, and `a * 2` keeps the 2 as a plain number: `{a}`
+  alone, as for `a * a`;
 - `NoBackward`: data, grad, _prev and label but no `_backward` and no `_op`.
 """
 
@@ -371,6 +373,27 @@ class Averaging(SetMinus):
         def _backward():
             self.grad = (self.grad + out.grad) / 2
             other.grad = (other.grad + out.grad) / 2
+        out._backward = _backward
+        return out
+
+
+class RawConstant:
+    """Sets of children; a number operand stays a number (it is not a child)."""
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data, self.grad, self.label = data, 0.0, label
+        self._prev, self._op, self._backward = set(_children), _op, lambda: None
+
+    def __mul__(self, other):
+        if isinstance(other, RawConstant):
+            out = RawConstant(self.data * other.data, (self, other), "*")
+            def _backward():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+        else:
+            out = RawConstant(self.data * other, (self,), "*")
+            def _backward():
+                self.grad += other * out.grad
         out._backward = _backward
         return out
 

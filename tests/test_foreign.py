@@ -19,6 +19,7 @@ from student_values import (
     FixedValue,
     ListValue,
     NoBackward,
+    RawConstant,
     SetMinus,
     TupleValue,
     WrongTanh,
@@ -187,6 +188,14 @@ def test_local_derivatives_come_from_the_op_table_in_the_right_argument_order():
     snap = foreign.snapshot(x - y)
     local = {snap.values[src].label: d for (src, _, _), d in zip(snap.edges, snap.local, strict=True)}
     assert local == {"x": 1.0, "y": -1.0} and snap.known == (False, False)
+
+
+def test_a_number_operand_that_is_not_a_child_is_not_taken_for_a_second_use():
+    a = RawConstant(2.0, label="a")
+    twice, square = named(a * 2, "twice"), named(a * a, "square")   # both: {a}, data 4
+    assert foreign.snapshot(twice).local == (2.0,) and foreign.snapshot(twice).known == (False,)
+    assert foreign.snapshot(square).local == (4.0,) and foreign.snapshot(square).known == (True,)
+    assert foreign.check(twice * square) == []
 
 
 def test_an_op_gradwidget_does_not_know_takes_its_derivative_from_their_backward():
@@ -413,11 +422,12 @@ def test_check_says_when_the_chain_rule_used_their_own_derivative():
 @pytest.mark.parametrize("cls", STUDENT)
 def test_nothing_changes_even_after_their_own_backward_filled_the_grads(cls):
     root, _ = reuse(maker(cls))
+    fresh = foreign.replay(root).to_json()
     root.backward()
     root.backward()                  # micrograd does not zero: the grads are now doubled
     before = state(root)
     foreign.snapshot(root).structure()
-    foreign.replay(root).to_json()
+    assert foreign.replay(root).to_json() == fresh      # the replay starts from a fresh graph
     foreign.check(root)
     assert state(root) == before
 
