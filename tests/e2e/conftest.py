@@ -2,9 +2,11 @@
 session (a Notebook 7 server only if a test asks for it), pages that save a screenshot and
 their console log into test-artifacts/ when a test fails, and kernels stopped after use."""
 
+import pathlib
+
 import pytest
 
-from .jupyter import JupyterServer, NotebookPage, launch_browser
+from .jupyter import JupyterServer, NotebookPage, block_outside, launch_browser, open_and_run
 
 _open_pages = []  # (tag, NotebookPage) currently open: saved on a test failure
 
@@ -49,8 +51,11 @@ def browser():
 
 @pytest.fixture(scope="session")
 def browser_context(browser):
-    """One context for all pages: Lab's static files are fetched once."""
+    """One context for all pages: Lab's static files are fetched once. Nothing leaves the
+    machine: requests to anywhere else are aborted (and listed in each page's log)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.blocked = []
+    block_outside(context, context.blocked)
     yield context
     context.close()
 
@@ -69,6 +74,16 @@ class PageFactory:
         _open_pages.append(entry)
         self.mine.append(entry)
         return page
+
+    def run(self, server, tag, notebook, widgets=1, timeout=60):
+        """A new page on `notebook` (a list of code cells, written as <tag>.ipynb, or the path
+        of a notebook, copied into the server's root), with every cell run and `widgets`
+        widgets settled."""
+        if isinstance(notebook, pathlib.Path):
+            name = server.copy_in(notebook)
+        else:
+            name = server.write_notebook(f"{tag}.ipynb", notebook).name
+        return open_and_run(self.new(server, tag), name, widgets=widgets, timeout=timeout)
 
     def close(self, page):
         """Closes one page early, and stops its notebook's kernel."""

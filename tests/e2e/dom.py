@@ -87,6 +87,11 @@ def slider_value(widget, name):
     return float(slider(widget, name).input_value())
 
 
+def slider_positions(widget):
+    """{name: value} of every slider of the widget."""
+    return {s["name"]: s["value"] for s in slider_list(widget)}
+
+
 def slider_error(widget):
     """The text of the sliders' error line ("" when there is none)."""
     box = widget.locator(".gw-sliders .gw-slider-error")
@@ -138,7 +143,8 @@ _JS_WAIT_SLIDER_SETTLED = """async (root, [name, quiet, timeout]) => {
       const leaves = [...root.querySelectorAll(`g.gw-node[data-label="${CSS.escape(name)}"] .gw-data`)];
       const want = input ? Number(input.value) : NaN;
       const shown = leaves.map(t => Number(t.getAttribute('data-value')));
-      why = `slider ${name}=${input && input.value}, shown ${JSON.stringify(shown)}, state ${root.dataset.state}`;
+      why = `slider ${name}=${input && input.value}, shown ${JSON.stringify(shown)}, `
+          + `state ${root.dataset.state}`;
       const ok = input && root.dataset.state === 'drawn' && leaves.length > 0 && shown.every(v => v === want);
       if (ok && performance.now() - last >= quiet) return performance.now() - start;
       await new Promise(r => setTimeout(r, 15));
@@ -177,7 +183,7 @@ def same_geometry(before, after, tol=0.5):
     diffs = []
     if len(before) != len(after):
         return [f"{len(before)} panels before, {len(after)} after"]
-    for p, (b, a) in enumerate(zip(before, after)):
+    for p, (b, a) in enumerate(zip(before, after, strict=True)):
         if b["viewBox"] != a["viewBox"]:
             diffs.append(f"panel {p}: viewBox {b['viewBox']} -> {a['viewBox']}")
         if set(b["nodes"]) != set(a["nodes"]):
@@ -187,7 +193,7 @@ def same_geometry(before, after, tol=0.5):
             na = a["nodes"][node_id]
             if nb["transform"] != na["transform"]:
                 diffs.append(f"panel {p} node {node_id}: transform {nb['transform']} -> {na['transform']}")
-            if any(abs(x - y) > tol for x, y in zip(nb["box"], na["box"])):
+            if any(abs(x - y) > tol for x, y in zip(nb["box"], na["box"], strict=True)):
                 diffs.append(f"panel {p} node {node_id}: box {nb['box']} -> {na['box']}")
     return diffs
 
@@ -234,11 +240,12 @@ def recorded_inputs(widget, name):
     return slider(widget, name).evaluate("(i) => i.__gwInputs || []")
 
 
-# The page's Jupyter widget manager, found through Lab's widget output renderers (cached on
-# window): for the benchmarks that wrap a model's trigger() to time "change:values".
+# The widget manager of the notebook in front, found through Lab's widget output renderers
+# (cached per notebook on window): to reach a widget's model from the page, as the page does.
 JS_MANAGER = """async () => {
-  if (window.__gwManager) return window.__gwManager;
-  const nb = window.jupyterapp.shell.currentWidget.content;
+  const nb = window.jupyterapp.shell.currentWidget;
+  const cache = window.__gwManagers = window.__gwManagers || new Map();
+  if (cache.has(nb)) return cache.get(nb);
   const seen = new Set();
   const walk = function* (w) {
     if (!w || seen.has(w)) return;
@@ -247,11 +254,50 @@ JS_MANAGER = """async () => {
     if (w.layout && w.layout.widgets) for (const c of w.layout.widgets) yield* walk(c);
   };
   let manager = null;
-  for (const cell of nb.widgets) {
+  for (const cell of nb.content.widgets) {
     if (!cell.outputArea) continue;
-    for (const w of walk(cell.outputArea)) if (w._manager && w._manager.promise) { manager = await w._manager.promise; break; }
+    for (const w of walk(cell.outputArea)) {
+      if (w._manager && w._manager.promise) { manager = await w._manager.promise; break; }
+    }
     if (manager) break;
   }
   if (!manager) throw new Error('no widget manager found through the output renderers');
-  return (window.__gwManager = manager);
+  cache.set(nb, manager);
+  return manager;
 }"""
+
+
+def with_model(page, model_id, js, arg=None):
+    """Runs `js`, a JS function `(model, arg) => …`, on the page's widget model `model_id`
+    (of the notebook in front); returns its (JSON) result."""
+    return page.evaluate(
+        "async ([id, arg]) => { const manager = await (" + JS_MANAGER + ")();"
+        " return (" + js + ")(await manager.get_model(id), arg); }", [model_id, arg])
+
+
+# Logs, per model, every slide message the page sends: [seq, the seq of the last answer the
+# model had then] (a values update carries the seq of the slide it answers; the model holds
+# it before any change handler runs, so also while the view's handler sends the next slide).
+_JS_WATCH_SLIDES = """(model) => {
+  const log = model.__gwSlides = [];
+  const comm = model.comm, send = comm.send.bind(comm);
+  comm.send = (data, ...rest) => {
+    if (data && data.content && data.content.type === 'slide')
+      log.push([data.content.seq, (model.get('values') || {}).seq ?? null]);
+    return send(data, ...rest);
+  };
+  return true;
+}"""
+
+
+def watch_slides(page, model_id):
+    """From now on, logs the slide messages the page sends for the model."""
+    with_model(page, model_id, _JS_WATCH_SLIDES)
+
+
+def slide_log(page, model_id):
+    """(sent, answered): [(seq, seq of the last answer the page had then), …] of the slides
+    sent since watch_slides(), and the seq of the last answer the page has now."""
+    sent, answered = with_model(
+        page, model_id, "(model) => [model.__gwSlides, (model.get('values') || {}).seq ?? null]")
+    return [tuple(entry) for entry in sent], answered

@@ -230,9 +230,27 @@ class JupyterServer:
     def write_notebook(self, name, cells, metadata=None):
         return write_notebook(self.root, name, cells, metadata)
 
+    def copy_in(self, notebook):
+        """Copies the notebook file `notebook` into the root; returns its name there."""
+        shutil.copy(notebook, self.root / pathlib.Path(notebook).name)
+        return pathlib.Path(notebook).name
+
 
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# Any URL that is not this machine's (blob: and data: URLs never reach the network).
+OUTSIDE = re.compile(r"^(?!(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?([/?#]|$)|blob:|data:)")
+
+
+def block_outside(context, blocked):
+    """Aborts every request of the BrowserContext `context` that would leave this machine,
+    appending its URL to the list `blocked`: the widget must work offline."""
+    def abort(route):
+        blocked.append(route.request.url)
+        route.abort("blockedbyclient")
+    context.route(OUTSIDE, abort)
 
 
 def _safe_name(text):
@@ -267,6 +285,22 @@ _JS_CELL_STATES = """() => {
   });
 }"""
 
+_JS_RUN_COMMAND = """([cell, command]) => {
+  if (cell !== null) window.jupyterapp.shell.currentWidget.content.activeCellIndex = cell;
+  window.jupyterapp.commands.execute(command);
+}"""
+# Some code cell shows "*" or an execution count other than `before`'s.
+_JS_RUN_STARTED = """(before) => window.jupyterapp.shell.currentWidget.content.widgets
+  .filter(c => c.model.type === 'code').some((c, i) => c.model.executionCount !== before[i] ||
+    (c.node.querySelector('.jp-InputPrompt')?.textContent || '').includes('*'))"""
+# Cell number n (1-based, among all cells) has an execution count and is not running.
+_JS_CELL_RAN = """(n) => { const c = window.jupyterapp.shell.currentWidget.content.widgets[n - 1];
+  return !!c && c.model.executionCount != null
+         && !(c.node.querySelector('.jp-InputPrompt')?.textContent || '').includes('*'); }"""
+_JS_LAST_STDOUT = """() => { const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+  const outs = cells[cells.length - 1].model.outputs.toJSON();
+  return outs.filter(o => o.name === 'stdout').map(o => o.text).join(''); }"""
+
 
 class NotebookPage:
     """A Playwright page on one notebook, with its console, page errors and dialogs."""
@@ -286,8 +320,12 @@ class NotebookPage:
         self.page_errors = []
         self.dialogs = []
         self.failed_requests = []
+        self.blocked = getattr(browser, "blocked", [])  # requests that would have left the machine
+        if self._own_context:
+            block_outside(self.context, self.blocked)
         self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda err: self.page_errors.append(err.stack or f"{err.name}: {err.message}"))
+        self.page.on("pageerror",
+                     lambda err: self.page_errors.append(err.stack or f"{err.name}: {err.message}"))
         self.page.on("dialog", self._on_dialog)
         self.page.on("response", self._on_response)
 
@@ -324,6 +362,7 @@ class NotebookPage:
         lines += [f"[pageerror] {e}" for e in self.page_errors]
         lines += [f"[dialog] {d}" for d in self.dialogs]
         lines += [f"[http] {r}" for r in self.failed_requests]
+        lines += [f"[blocked] {url}" for url in self.blocked]
         return "\n".join(lines)
 
     # ---- artifacts ----------------------------------------------------------------------
@@ -345,8 +384,15 @@ class NotebookPage:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / (_safe_name(tag) + ".png")
         locator.scroll_into_view_if_needed()
+        self.page.wait_for_timeout(150)  # let a refit after scrolling into view settle
         locator.screenshot(path=str(path))
         return path
+
+    def front(self):
+        """Brings this tab to the front and returns its Playwright page: a tab in the
+        background gets its timers and frames throttled (about 1 s per setTimeout)."""
+        self.page.bring_to_front()
+        return self.page
 
     def close(self):
         try:
@@ -365,35 +411,40 @@ class NotebookPage:
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout * 1000)
         page.evaluate("() => window.jupyterapp.restored")
         if self.server.app == "lab":
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout * 1000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   timeout=timeout * 1000)
         page.wait_for_function(_JS_KERNEL_READY, arg=self.name, timeout=timeout * 1000, polling=100)
 
     def cell_states(self):
         return self.page.evaluate(_JS_CELL_STATES)
 
-    def run_all(self, timeout=60, attempts=4):
-        """Runs all cells; confirms the run started (a prompt shows * or a number), retrying
-        a command that was lost; waits until every code cell has run. Raises on cell errors."""
-        page = self.page
-        for attempt in range(attempts):
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    def run_all(self, timeout=60):
+        """Runs all cells and waits until every code cell has run. Raises on cell errors."""
+        self.run_command("notebook:run-all-cells", timeout=timeout)
+
+    def run_command(self, command, cell=None, done=None, timeout=60, attempts=4):
+        """Makes `cell` (an index among all cells) the active one, runs the Lab command
+        (e.g. notebook:run-all-above), confirms the run started (a prompt shows * or a new
+        number), retrying a command that was lost, and waits until the first `done` code
+        cells (all if None) have run. Raises on cell errors."""
+        before = [state["count"] for state in self.cell_states()]
+        for _attempt in range(attempts):
+            self.page.evaluate(_JS_RUN_COMMAND, [cell, command])
             try:
-                page.wait_for_function(
-                    """() => window.jupyterapp.shell.currentWidget.content.widgets.some(c =>
-                         c.model.type === 'code' && (c.model.executionCount != null ||
-                         (c.node.querySelector('.jp-InputPrompt')?.textContent || '').includes('*')))""",
-                    timeout=5000, polling=50)
+                self.page.wait_for_function(_JS_RUN_STARTED, arg=before, timeout=5000, polling=50)
                 break
             except Exception:
-                if attempt == attempts - 1:
-                    raise AssertionError(f"run-all-cells never started after {attempts} attempts")
-        self.wait_cells_done(timeout)
+                pass
+        else:
+            raise AssertionError(f"{command} never started after {attempts} attempts")
+        self.wait_cells_done(timeout, done)
 
-    def wait_cells_done(self, timeout=60):
+    def wait_cells_done(self, timeout=60, done=None):
+        """Waits until the first `done` code cells (all if None) have run; raises on errors."""
         deadline = time.monotonic() + timeout
         states = []
         while time.monotonic() < deadline:
-            states = self.cell_states()
+            states = self.cell_states()[:done]
             errors = [e for s in states for e in s["errors"]]
             if errors:
                 raise AssertionError("a notebook cell raised:\n" + "\n".join(errors))
@@ -404,6 +455,11 @@ class NotebookPage:
 
     def run_new_cell(self, code, timeout=30):
         """Appends a code cell with `code` to the notebook and runs it (a real later cell)."""
+        self.wait_new_cell(self.start_new_cell(code), timeout)
+
+    def start_new_cell(self, code):
+        """Appends a code cell with `code` and starts running it; returns its number for
+        wait_new_cell()."""
         n = self.page.evaluate(
             """(code) => {
                  const w = window.jupyterapp.shell.currentWidget;
@@ -412,15 +468,34 @@ class NotebookPage:
                  w.content.activeCellIndex = model.cells.length - 1;
                  return model.cells.length;
                }""", code)
-        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
-        self.page.wait_for_function(
-            """(n) => { const c = window.jupyterapp.shell.currentWidget.content.widgets[n - 1];
-                        return c && c.model.executionCount != null; }""",
-            arg=n, timeout=timeout * 1000, polling=50)
-        states = self.wait_cells_done(timeout)
-        errors = states[-1]["errors"]
-        if errors:
-            raise AssertionError("the new cell raised:\n" + "\n".join(errors))
+        # Not awaited: the command's promise settles only when the cell has run.
+        self.page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")
+        return n
+
+    def new_cell_done(self, n):
+        """Whether cell `n` (from start_new_cell()) has run."""
+        return self.page.evaluate(_JS_CELL_RAN, n)
+
+    def wait_new_cell(self, n, timeout=30):
+        """Waits until cell `n` (from start_new_cell()) and all before it have run."""
+        self.page.wait_for_function(_JS_CELL_RAN, arg=n, timeout=timeout * 1000, polling=50)
+        self.wait_cells_done(timeout)
+
+    def last_stdout(self):
+        """What the notebook's last cell printed."""
+        return self.page.evaluate(_JS_LAST_STDOUT)
+
+    def kernel_json(self, expression, setup=""):
+        """Runs a new cell (`setup`, then printing json.dumps(expression)); returns it parsed."""
+        self.run_new_cell(f"{setup}\nimport json as _json\nprint(_json.dumps({expression}))")
+        return json.loads(self.last_stdout().strip().splitlines()[-1])
+
+    def widget_in_cell(self, code_cell):
+        """The one .gradwidget in the output of code cell number `code_cell` (counting code
+        cells only)."""
+        widget = self.page.locator(".jp-CodeCell").nth(code_cell).locator(WIDGET)
+        assert widget.count() == 1, f"code cell {code_cell} shows {widget.count()} widgets"
+        return widget
 
     def wait_widgets(self, count, timeout=60):
         """Waits for `count` .gradwidget containers, each settled (not "Laying out…")."""

@@ -3,7 +3,7 @@
 import pytest
 
 from .dom import by_label, read_widget
-from .jupyter import WIDGET, open_and_run
+from .jupyter import WIDGET
 
 pytestmark = pytest.mark.browser
 
@@ -13,9 +13,7 @@ CELLS = ["from gradwidget import Value, GraphWidget\n"
 
 
 def test_a_plus_a_draws_in_notebook7(notebook7_server, pages):
-    page = pages.new(notebook7_server, "notebook7")
-    path = notebook7_server.write_notebook("nb7_smoke.ipynb", CELLS)
-    open_and_run(page, path)
+    page = pages.run(notebook7_server, "nb7_smoke", CELLS)
     assert "/notebooks/nb7_smoke.ipynb" in page.page.url  # really the Notebook 7 page
     assert page.page.locator("#main-panel, .jp-NotebookPanel").count() >= 1
     widget = page.page.locator(WIDGET)
@@ -25,7 +23,6 @@ def test_a_plus_a_draws_in_notebook7(notebook7_server, pages):
     a, b = nodes["a"], nodes["b"]
     assert [(e["src"], e["dst"]) for e in panel["edges"]] == [(a["id"], b["id"])] * 2
     assert "gw-multi" in a["classes"] and a["grad"]["value"] == "2"
-    widget.scroll_into_view_if_needed()
     page.screenshot_widget(widget, "notebook7-a_plus_a")
     page.save_artifacts("notebook7-page")
     assert page.js_errors() == []

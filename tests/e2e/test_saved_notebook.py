@@ -131,7 +131,6 @@ def test_untrusted_then_trusted_saved_notebook_renders_from_state(lab_server, pa
     [at_1] = read_widget(first)
     assert active_ids(at_1) == [by_label(at_1)["L"]["id"]]  # the root fires first
     assert [s["count"] for s in page.cell_states()] == counts_before  # still nothing ran
-    first.scroll_into_view_if_needed()
     page.screenshot_widget(first, "saved-restored-widget")
     page.save_artifacts("saved-trusted-page")
     assert page.js_errors() == []
@@ -191,7 +190,6 @@ def test_lab_saved_notebook_reopens_with_widgets_only_with_save_state(lab_server
     widgets = reopened.page.locator(WIDGET)
     for i in range(2):
         assert grads(read_widget(widgets.nth(i))[0], "abc") == _expected_grads(i)
-    widgets.nth(1).scroll_into_view_if_needed()
     reopened.screenshot_widget(widgets.nth(1), "lab-saved-reopened-widget")
     assert reopened.js_errors() == []
     pages.close(reopened)

@@ -6,22 +6,31 @@ hand-computed gradients of the issue, and, step by step, Python's own replay
 (gradwidget.replay) that the page plays back.
 """
 
-import json
-import time
-
 import pytest
 
 from gradwidget import Value, replay, snapshot
 
-from .dom import active_ids, button, by_id, by_label, grad_texts, grads, read_widget
-from .jupyter import WIDGET, open_and_run
+from .dom import (
+    active_ids,
+    button,
+    by_label,
+    geometry,
+    grad_texts,
+    grads,
+    nodes_kept,
+    numbers,
+    read_widget,
+    same_geometry,
+    tag_nodes,
+)
+from .jupyter import WIDGET
+from .reference import DIAMOND, diamond, grads_after
 
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
 SHORT_HTML = "<i>x</i>"
 
-DIAMOND = "a, b, c = Value(2.0, 'a'), Value(3.0, 'b'), Value(4.0, 'c')\nL = (a*b + c)*(a - c); L.label = 'L'\n"
 BIG = ("x = Value(1.0, 'x'); y = x\n"
        "for i in range(40):\n"
        "    y = y*1.01 + x\n")
@@ -40,45 +49,17 @@ CELLS = [
 INDEX = {key: i for i, (key, _) in enumerate(CELLS)}
 
 
-def python_diamond():
-    """The diamond in this process: the reference for the page."""
-    a, b, c = Value(2.0, "a"), Value(3.0, "b"), Value(4.0, "c")
-    L = (a * b + c) * (a - c)
-    L.label = "L"
-    return L
-
-
-def grads_after(structure, rep, k):
-    """Every node's grad after k replay steps (protocol: root seeded with 1, deposit sets total)."""
-    src = {edge["id"]: edge["src"] for edge in structure["edges"]}
-    grad = [0.0] * len(structure["nodes"])
-    grad[structure["root"]] = 1.0
-    for step in rep["steps"][:k]:
-        for deposit in step["deposits"]:
-            grad[src[deposit["edge"]]] = deposit["total"]
-    return grad
-
-
 @pytest.fixture(scope="module")
 def gallery(lab_server, module_pages):
-    page = module_pages.new(lab_server, "gallery")
-    path = lab_server.write_notebook("gallery.ipynb", [code for _, code in CELLS])
-    started = time.monotonic()
-    open_and_run(page, path, widgets=len(CELLS) - 1)
-    page.open_seconds = time.monotonic() - started
-    return page
+    return module_pages.run(lab_server, "gallery", [code for _, code in CELLS], widgets=len(CELLS) - 1)
 
 
 def widget_of(page, key):
     """The .gradwidget in the output of cell `key`."""
-    widget = page.page.locator(".jp-CodeCell").nth(INDEX[key]).locator(WIDGET)
-    assert widget.count() == 1, f"cell {key!r} shows {widget.count()} widgets"
-    return widget
+    return page.widget_in_cell(INDEX[key])
 
 
 def shoot(page, widget, tag):
-    widget.scroll_into_view_if_needed()
-    page.page.wait_for_timeout(150)  # let a refit after scrolling into view settle
     return page.screenshot_widget(widget, f"lab-{tag}")
 
 
@@ -114,7 +95,7 @@ def _expect_step(widget, structure, rep, k, where):
 
 def test_diamond_step_forward_and_back_with_clicks(gallery):
     widget = widget_of(gallery, "diamond")
-    snap = snapshot(python_diamond())
+    snap = snapshot(diamond())
     structure, rep = snap.structure(), replay(snap, "accumulate").to_json()
     n = len(rep["steps"])
     assert n == 4  # the four op nodes fire once each
@@ -146,7 +127,7 @@ def test_diamond_step_forward_and_back_with_clicks(gallery):
 
 def test_diamond_keyboard(gallery):
     widget = widget_of(gallery, "diamond")
-    snap = snapshot(python_diamond())
+    snap = snapshot(diamond())
     structure, rep = snap.structure(), replay(snap, "accumulate").to_json()
     n = len(rep["steps"])
     keyboard = gallery.page.keyboard
@@ -179,7 +160,7 @@ def test_diamond_keyboard(gallery):
 
 def test_play_and_pause_buttons(gallery):
     widget = widget_of(gallery, "diamond")
-    rep = replay(snapshot(python_diamond()), "accumulate").to_json()
+    rep = replay(snapshot(diamond()), "accumulate").to_json()
     early = [step["node"] for step in rep["steps"][:2]]
     button(widget, "Reset").click()
     button(widget, "Play").click()
@@ -225,7 +206,8 @@ def test_mode_buttons_switch_without_relayout(gallery):
     before = {n["id"]: n["transform"] for n in read_widget(widget)[0]["nodes"]}
     button(widget, "Mode: accumulate (+=)").click()
     gallery.page.wait_for_function(
-        "(el) => el.querySelector(\"button[data-mode='accumulate']\").getAttribute('aria-pressed') === 'true'",
+        "(el) => el.querySelector(\"button[data-mode='accumulate']\")"
+        ".getAttribute('aria-pressed') === 'true'",
         arg=widget.element_handle(), timeout=5_000)
     [panel] = read_widget(widget)
     assert grads(panel, "abc") == {"a": 4.0, "b": -4.0, "c": -12.0}
@@ -306,52 +288,33 @@ REFRESH_CELLS = [
 AFTER = {"a": 5.0, "L": 19.0}
 AFTER_GRADS = {"a": 22.0, "b": 5.0, "c": -18.0, "L": 1.0}
 
-_JS_TAG_NODES = """(el) => { el.querySelectorAll('g.gw-node').forEach(g => { g.__gwProbe = g.dataset.id; }); }"""
-_JS_SAME_NODES = """(el) => [...el.querySelectorAll('g.gw-node')].every(g => g.__gwProbe === g.dataset.id)"""
-
 
 def test_live_refresh_changes_numbers_not_layout(lab_server, pages):
-    page = pages.new(lab_server, "refresh")
-    path = lab_server.write_notebook("refresh.ipynb", REFRESH_CELLS)
-    open_and_run(page, path)
+    page = pages.run(lab_server, "refresh", REFRESH_CELLS)
     widget = page.page.locator(WIDGET)
     widget.scroll_into_view_if_needed()
     [before] = read_widget(widget)
     assert grads(before, "abc") == {"a": 4.0, "b": -4.0, "c": -12.0}
-    widget.evaluate(_JS_TAG_NODES)
+    tag_nodes(widget)
+    where = geometry(widget)
     shoot(page, widget, "refresh_before")
 
-    page.run_new_cell(
-        "import json\n"
-        "a.data = 5.0\n"
-        "w.refresh()\n"
-        "print(json.dumps({'data': w.values['data'], 'grad': w.values['replays']['accumulate']['grad']}))")
-    kernel = json.loads(page.page.evaluate(
-        """() => { const cells = window.jupyterapp.shell.currentWidget.content.widgets;
-                   const outs = cells[cells.length - 1].model.outputs.toJSON();
-                   return outs.filter(o => o.name === 'stdout').map(o => o.text).join(''); }"""))
+    kernel = page.kernel_json("{'data': w.values['data'], 'grad': w.values['replays']['accumulate']['grad']}",
+                              setup="a.data = 5.0\nL.forward()\nw.refresh()")
     page.page.wait_for_function(
         "(el) => el.querySelector(\"g.gw-node[data-label='a'] .gw-data\").getAttribute('data-value') === '5'",
         arg=widget.element_handle(), timeout=10_000)
     [after] = read_widget(widget)
 
     # The numbers are what the kernel computed, and what the hand computation says.
-    shown_data = {n["id"]: float(n["data"]["value"]) for n in after["nodes"]}
-    shown_grad = {n["id"]: float(n["grad"]["value"]) for n in after["nodes"]}
-    assert shown_data == dict(enumerate(kernel["data"]))
-    assert shown_grad == dict(enumerate(kernel["grad"]))
+    assert numbers(after) == dict(enumerate(zip(kernel["data"], kernel["grad"], strict=True)))
     nodes = by_label(after)
     assert {k: float(nodes[k]["data"]["value"]) for k in AFTER} == AFTER
     assert grads(after, AFTER_GRADS) == AFTER_GRADS
     assert nodes["L"]["data"]["text"] == "19" and nodes["a"]["grad"]["text"] == "22"
 
     # Nothing moved, nothing was recreated.
-    assert widget.evaluate(_JS_SAME_NODES), "refresh() recreated the node elements"
-    old, new = by_id(before), by_id(after)
-    assert set(old) == set(new)
-    for node_id, node in new.items():
-        assert node["transform"] == old[node_id]["transform"], node["label"]
-        assert node["box"] == pytest.approx(old[node_id]["box"], abs=0.5), node["label"]
-    assert after["viewBox"] == before["viewBox"]
+    assert nodes_kept(widget), "refresh() recreated the node elements"
+    assert same_geometry(where, geometry(widget)) == []
     shoot(page, widget, "refresh_after")
     assert page.js_errors() == []
