@@ -1,11 +1,12 @@
 // The notice line under the toolbar (.gw-notice, a polite live region): what the page
-// must tell without blocking anything, e.g. numbers that are stale since leaf data
-// changed, sliders with no kernel to answer them, a mode it does not know.
+// must tell without blocking anything: why Python could not show the graph (a refresh
+// that failed, a page write it refused), numbers that are stale since leaf data changed,
+// sliders with no kernel to answer them, a mode it does not know.
 // Each source has at most one message, on its own line, in a fixed order; a line is
 // written only when its text changes, so a screen reader hears each message once.
 import { appendText, plainText } from "./text.js";
 
-const SOURCES = ["stale", "sliders", "mode"];
+const SOURCES = ["error", "stale", "sliders", "mode"];
 
 /** @returns {{el: HTMLElement, set(source: string, text: string | import("./text.js").Piece[] | null): void}} */
 export function createNotice(doc) {

@@ -4,7 +4,7 @@
 //
 //   .gradwidget[data-state]
 //     .gw-toolbar     toolbar.js   player buttons, scrubber, step status (status.js), modes
-//     .gw-notice      notice.js    stale numbers, sliders without a kernel, unknown mode
+//     .gw-notice      notice.js    errors, stale numbers, sliders without a kernel, unknown mode
 //     .gw-sliders     sliders.js
 //     .gw-stage       panels.js    the SVG panels (draw.js), a message, or the summary
 //     .gw-inspector   inspector.js
@@ -126,6 +126,8 @@ export function createView(doc, host) {
     const started = performance.now();
     sliders.answered(values);
     state.setValues(values);
+    // An answer to a slide says what went wrong by its slider; anything else here.
+    notice.set("error", values?.seq == null ? values?.error ?? null : null);
     notice.set("stale", state.values?.stale ?? null);
     playback.resize(state.steps);
     refresh();

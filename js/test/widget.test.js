@@ -274,6 +274,14 @@ test("stale numbers are said in the notice, a polite status line", async () => {
   expect(box.textContent).toBe("");
 });
 
+test("an error Python reports outside a slide (a refresh that failed, a refused page write) is in the notice", async () => {
+  await show();
+  model.set("values", { ...diamond.values, seq: null, error: "mode must be one of 'accumulate', 'overwrite', 'compare', got 'x'" });
+  expect(notice()).toBe("mode must be one of 'accumulate', 'overwrite', 'compare', got 'x'");
+  model.set("values", { ...diamond.values, seq: null, error: null });
+  expect(notice()).toBe("");
+});
+
 describe("sliders", () => {
   const slide = (name, value) => {
     const input = $(`.gw-sliders input[aria-label="${name}"]`);
