@@ -9,6 +9,7 @@ gradwidget.foreign must draw, replay and check these without knowing them:
 - `ListValue`: `TupleValue` with its children in a list;
 - `WrongTanh`: `FixedValue` whose tanh backward forgets the `1 - t**2`;
 - `FailingExp`: `FixedValue` whose exp backward raises;
+- `BuggySoftplus`: `BuggyValue` with softplus, an op gradwidget does not know;
 - `SetMinus`: children in a set and a `-` op of its own, written with `x` and `y` for
   `self` and `other` (nothing says which child is the left one);
 - `Averaging`: `+` whose backward averages the grad with its term (neither `=` nor `+=`);
@@ -344,6 +345,17 @@ class FailingExp(FixedValue):
         out = FixedValue(math.exp(self.data), (self,), "exp")
         def _backward():
             self.grad += out.data * out.grd
+        out._backward = _backward
+        return out
+
+
+class BuggySoftplus(BuggyValue):
+    """The buggy class with softplus(x) = log(1 + e**x) (its backward is right)."""
+
+    def softplus(self):
+        out = BuggyValue(math.log1p(math.exp(self.data)), (self,), "softplus")
+        def _backward():
+            self.grad += 1 / (1 + math.exp(-self.data)) * out.grad
         out._backward = _backward
         return out
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from micrograd.engine import Value as Micrograd
 from student_values import (
     Averaging,
+    BuggySoftplus,
     BuggyValue,
     FailingExp,
     FixedValue,
@@ -402,21 +403,17 @@ def test_check_names_a_backward_that_neither_adds_nor_assigns():
 
 
 def test_check_says_when_the_chain_rule_used_their_own_derivative():
-    class Softplus(BuggyValue):      # an op gradwidget does not know, on the buggy class
-        def softplus(self):
-            out = BuggyValue(math.log1p(math.exp(self.data)), (self,), "softplus")
-            def _backward():
-                self.grad += 1 / (1 + math.exp(-self.data)) * out.grad
-            out._backward = _backward
-            return out
-    a = Softplus(0.3, label="a")
-    s = a.softplus()
+    a = BuggySoftplus(0.3, label="a")
+    s = named(a.softplus(), "s")
     findings = foreign.check(named(s + s, "t"))
-    gradient = [f for f in findings if f.kind == "gradient"]
-    assert [f.node for f in gradient][-1] == "a"
-    assert str(gradient[-1]).endswith(
-        "(gradwidget does not know `softplus`: the chain rule here takes its local derivatives "
-        "from your backward)")
+    sig = 1 / (1 + math.exp(-0.3))            # d softplus(a)/da
+    assert [str(f) for f in findings] == [
+        OVERWRITE.format("+"),
+        "`s.grad` is 1 but the chain rule gives 2: the backward of `+` assigns `self.grad = ...`; use `+=`",
+        f"`a.grad` is {sig:g} but the chain rule gives {2 * sig:g}: it is computed from `s.grad`, which "
+        "is already wrong (gradwidget does not know `softplus`: the chain rule here takes its local "
+        "derivatives from your backward)",
+    ]
 
 
 @pytest.mark.parametrize("cls", STUDENT)
