@@ -82,15 +82,14 @@ def summary_costs(rounds):
         return time.process_time() - t
 
     plain, beside, refresh, walk = [], [], [], []
-    widget = None
     for _ in range(rounds):                   # alternated: the same load for both
-        widget = None
-        plain.append(cpu(loss.backward))
+        plain.append(cpu(loss.backward))      # no widget open
         widget = GraphWidget(loss)            # above max_nodes: a summary
+        assert widget.structure["summary"]["nodes"] == n
         beside.append(cpu(loss.backward))
         refresh.append(cpu(widget.refresh))
         walk.append(cpu(loss.topo))
-    assert widget.structure["summary"]["nodes"] == n
+        widget.close()
     med = lambda ts: statistics.median(ts) * 1e3
     ratios = [b / p for b, p in zip(beside, plain)]
     print(f"demo loss, {n} nodes, a summary GraphWidget; {rounds} alternated rounds, median CPU time")

@@ -13,6 +13,8 @@ import hashlib
 import json
 import pathlib
 from collections import Counter
+from itertools import chain
+from operator import attrgetter
 
 import anywidget
 import traitlets
@@ -365,10 +367,11 @@ def _read(nodes, root):
             suspects.append({c for c in v.children if not c.children})
     if not suspects:
         return data, None
-    changed = _fewest_leaves(suspects, nodes)
-    what = ", ".join(f"{name(v)}.data" for v in changed[:3]) + (", …" if len(changed) > 3 else "")
-    out = name(root)
-    again = f"{out}.forward()" if out.isidentifier() else f"({out}).forward()"
+    changed = [f"{v.label}.data" if v.label else f"an unlabelled leaf (now {name(v)})"
+               for v in _fewest_leaves(suspects, nodes)]
+    what = ", ".join(changed[:3]) + (", …" if len(changed) > 3 else "")
+    again = (f"{root.label}.forward()" if root.label.isidentifier()
+             else f"forward() on the output ({name(root)})")
     return data, f"{what or 'data'} changed since the last forward(): call {again} to recompute"
 
 
@@ -407,12 +410,12 @@ def _restore(saved):
 
 def _summary(order) -> Structure:
     """What the page shows instead of a graph too large to draw usefully (from one walk)."""
-    ops = Counter(v.op or "leaf" for v in order)
-    uses = Counter(c for v in order for c in v.children)
+    ops = Counter(map(attrgetter("op"), order))
+    uses = Counter(chain.from_iterable(map(attrgetter("children"), order)))   # per edge
     summary = {
         "nodes": len(order),
         "edges": sum(uses.values()),
-        "leaves": ops.pop("leaf", 0),
+        "leaves": ops.pop("", 0),
         "ops": dict(ops.most_common()),
         "multi": sum(1 for n in uses.values() if n > 1),
     }

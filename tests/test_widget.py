@@ -97,7 +97,7 @@ def test_stale_names_every_changed_leaf_and_an_unlabelled_root():
     w.refresh()
     stale = w.values["stale"]
     assert stale.startswith("a.data, c.data changed since the last forward()")
-    assert "b.data" not in stale and ".forward()" in stale
+    assert "b.data" not in stale and "call forward() on the output (" in stale
     c.data = 4.0                                      # back: only a differs now
     w.refresh()
     assert w.values["stale"].startswith("a.data changed since the last forward()")
@@ -178,6 +178,17 @@ def test_refresh_whose_replay_overflows_keeps_everything_and_says_why():
     t.forward()
     w.refresh()
     assert w.values["error"] is None
+
+
+def test_an_unlabelled_leaf_is_named_by_its_number():
+    x = Value(2.0)
+    y = (x * 3).log()
+    y.label = "y"
+    w = GraphWidget(y)
+    x.data = -1.0
+    w.refresh()
+    assert w.values["stale"] == ("an unlabelled leaf (now -1) changed since the last forward(): "
+                                 "call y.forward() to recompute")
 
 
 def test_a_stale_graph_that_forward_cannot_evaluate_is_shown_stale():
