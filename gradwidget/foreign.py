@@ -54,7 +54,7 @@ from . import graph
 from .engine import _OPS, _number
 from .engine import name as _name
 
-__all__ = ["Finding", "ForeignSnapshot", "check", "replay", "snapshot"]
+__all__ = ["BackwardError", "Finding", "ForeignSnapshot", "Node", "check", "replay", "snapshot", "topo"]
 
 REQUIRED = ("data", "grad", "_prev", "_op", "_backward")
 _BINARY = {"+", "-", "*", "/"}
