@@ -103,7 +103,7 @@ export function createEngine(source, { Worker = globalThis.Worker } = {}) {
  * postMessage answers us. Messages go through setTimeout, like a real worker's, so
  * callers see the same asynchronous behaviour (the page still blocks during a layout).
  */
-export function mainThreadPort(source) {
+function mainThreadPort(source) {
   const port = { onmessage: null, postMessage: (data) => setTimeout(() => scope.onmessage({ data })) };
   const scope = { onmessage: null, postMessage: (data) => setTimeout(() => port.onmessage?.({ data })) };
   new Function("self", source)(scope);

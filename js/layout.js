@@ -13,7 +13,7 @@ import { nodeName } from "./payload.js";
  * @property {Object<number, {path: string, labelX: number, labelY: number, labelRise: number}>} edges  by edge id
  */
 
-export const NODE_H = 72; // leaves room under "grad" for the "×2" badge on the bottom border
+const NODE_H = 72; // leaves room under "grad" for the "×2" badge on the bottom border
 const MIN_W = 132; // room for "grad" plus the longest formatted number ("-1.235e-15")
 const PAD = 10;
 const LABEL_CHAR_W = 7.6; // bold 13px, a generous average so text never overflows

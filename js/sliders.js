@@ -9,8 +9,8 @@ import { formatNumber } from "./format.js";
 
 /** @typedef {import("./payload.js").SliderSpec} SliderSpec */
 
-export const ANSWER_MS = 3000;
-export const NO_KERNEL = "Sliders need a running kernel: nothing answered, so the graph keeps its numbers. " +
+const ANSWER_MS = 3000;
+const NO_KERNEL = "Sliders need a running kernel: nothing answered, so the graph keeps its numbers. " +
   "Run the cell again in a running notebook to use them.";
 
 /**
