@@ -68,14 +68,14 @@ class PageFactory:
         self.browser = browser
         self.mine = []
 
-    def new(self, server, tag):
-        page = NotebookPage(self.browser, server)
+    def new(self, server, tag, viewport=(1400, 1000)):
+        page = NotebookPage(self.browser, server, viewport)
         entry = (tag, page)
         _open_pages.append(entry)
         self.mine.append(entry)
         return page
 
-    def run(self, server, tag, notebook, widgets=1, timeout=60):
+    def run(self, server, tag, notebook, widgets=1, timeout=60, viewport=(1400, 1000)):
         """A new page on `notebook` (a list of code cells, written as <tag>.ipynb, or the path
         of a notebook, copied into the server's root), with every cell run and `widgets`
         widgets settled."""
@@ -83,7 +83,7 @@ class PageFactory:
             name = server.copy_in(notebook)
         else:
             name = server.write_notebook(f"{tag}.ipynb", notebook).name
-        return open_and_run(self.new(server, tag), name, widgets=widgets, timeout=timeout)
+        return open_and_run(self.new(server, tag, viewport), name, widgets=widgets, timeout=timeout)
 
     def close(self, page):
         """Closes one page early, and stops its notebook's kernel."""
@@ -101,14 +101,15 @@ class PageFactory:
 
 
 def _close(page):
-    """Closes a page and stops only its own notebook's kernel: pages of module-scoped
+    """Closes a page and stops only its own notebooks' kernels: pages of module-scoped
     fixtures on the same server are still in use."""
     page.close()
-    if page.name is not None:
-        try:
-            page.server.shutdown_kernels(page.name)
-        except Exception:
-            pass
+    for name in [page.name, *page.tabs]:
+        if name is not None:
+            try:
+                page.server.shutdown_kernels(name)
+            except Exception:
+                pass
 
 
 @pytest.fixture(scope="module")

@@ -301,3 +301,63 @@ def slide_log(page, model_id):
     sent, answered = with_model(
         page, model_id, "(model) => [model.__gwSlides, (model.get('values') || {}).seq ?? null]")
     return [tuple(entry) for entry in sent], answered
+
+
+# ---- what a reader sees: glyph order and arrowheads ------------------------------------------
+
+# Every visible character of the element's text (HTML or SVG) outside the given labels,
+# with where the browser drew it: {c, x, line} (line: the rounded middle of its box).
+_JS_GLYPHS = r"""(root, labels) => {
+  const glyphs = [];
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const text = t.data;
+    const label = new Array(text.length).fill(false);
+    for (const l of labels) for (let i = text.indexOf(l); i >= 0; i = text.indexOf(l, i + 1))
+      for (let k = i; k < i + l.length; k++) label[k] = true;
+    for (let i = 0; i < text.length; i++) {
+      if (label[i] || /\s/.test(text[i])) continue;
+      const range = root.ownerDocument.createRange();
+      range.setStart(t, i); range.setEnd(t, i + 1);
+      const box = range.getBoundingClientRect();
+      if (box.width > 0) glyphs.push({c: text[i], x: box.x, line: Math.round(box.y + box.height / 2)});
+    }
+  }
+  return glyphs;
+}"""
+
+
+def reading_order(locator, labels=()):
+    """Lines of the element's visible text outside `labels` (user text, which may hold bidi
+    controls), each as (text in logical order, the same characters in the order they are
+    drawn from left to right). Left-to-right text reads right when the two are equal."""
+    lines = {}
+    for glyph in locator.evaluate(_JS_GLYPHS, list(labels)):
+        lines.setdefault(glyph["line"], []).append(glyph)
+    return [("".join(g["c"] for g in line), "".join(g["c"] for g in sorted(line, key=lambda g: g["x"])))
+            for _, line in sorted(lines.items())]
+
+
+def misread(locator, labels=()):
+    """The lines of reading_order() whose characters are not drawn in their logical order."""
+    return [line for line in reading_order(locator, labels) if line[0] != line[1]]
+
+
+# Every edge of every .gradwidget on the page: its marker-end reference, and whether that id
+# names a <marker> inside the same widget (the first element with the id is the one used).
+_JS_MARKERS = """() => [...document.querySelectorAll('.gradwidget')].map((widget, w) => ({
+  widget: w,
+  markers: [...widget.querySelectorAll('marker')].map(m => m.id),
+  edges: [...widget.querySelectorAll('.gw-edge')].map(e => {
+    const ref = e.getAttribute('marker-end') || '';
+    const id = (ref.match(/^url\\(#(.+)\\)$/) || [])[1];
+    const target = id ? document.getElementById(id) : null;
+    return {ref, id: id || null, marker: !!target && target.tagName.toLowerCase() === 'marker',
+            inside: !!target && widget.contains(target)};
+  }),
+}))"""
+
+
+def markers(page):
+    """Per .gradwidget of the page: {widget, markers: [ids], edges: [{ref, id, marker, inside}]}."""
+    return page.evaluate(_JS_MARKERS)

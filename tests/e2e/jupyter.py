@@ -50,6 +50,8 @@ IGNORED_CONSOLE = [
      "debugger:show-panel, toc:show-panel); logged while the page starts, before any cell runs"),
     (r"^\[yjs#509\] Not same Y\.Doc$",
      "Notebook 7's collaborative document model, logged while the notebook opens"),
+    (r"^Connection lost, reconnecting in \d+ seconds\.$",
+     "JupyterLab's kernel connection while its kernel restarts (tests that restart it)"),
 ]
 IGNORED_PAGE_ERRORS = [
     (r"^TypeError: Cannot read properties of undefined \(reading 'schema'\)\n"
@@ -310,6 +312,7 @@ class NotebookPage:
         (pages then share the HTTP cache: Lab starts about a second faster)."""
         self.server = server
         self.name = None  # the notebook's path relative to the server's root, once opened
+        self.tabs = []  # notebooks opened later in other tabs of the same page (open_tab)
         self._own_context = hasattr(browser, "new_context")
         self.context = (browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
                         if self._own_context else browser)
@@ -414,6 +417,23 @@ class NotebookPage:
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                    timeout=timeout * 1000)
         page.wait_for_function(_JS_KERNEL_READY, arg=self.name, timeout=timeout * 1000, polling=100)
+
+    def open_tab(self, name, timeout=60):
+        """Opens notebook `name` in another tab of this page (the same JupyterLab), makes it
+        the current one and waits for its kernel; the earlier tabs stay open behind it."""
+        self.tabs.append(name)
+        self.page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', {path}); }",
+                           name)
+        self.page.wait_for_function(_JS_KERNEL_READY, arg=name, timeout=timeout * 1000, polling=100)
+
+    def activate_tab(self, name):
+        """Brings the tab of notebook `name` to the front of this page."""
+        self.page.evaluate(
+            """(name) => { const shell = window.jupyterapp.shell;
+                 const w = [...shell.widgets('main')].find(w => w.context && w.context.path === name);
+                 shell.activateById(w.id); }""", name)
+        self.page.wait_for_function(
+            "(name) => window.jupyterapp.shell.currentWidget.context.path === name", arg=name)
 
     def cell_states(self):
         return self.page.evaluate(_JS_CELL_STATES)

@@ -46,6 +46,12 @@ def core(root):
     return snap.structure(), snap.data(), {m: replay(snap, m).grad for m in modes}
 
 
+def core_numbers(root, mode="accumulate"):
+    """{id: (data, grad)} of the graph under `root` in replay `mode`, as numbers() reads a panel."""
+    _, data, grad = core(root)
+    return {i: (d, grad[mode][i]) for i, d in enumerate(data)}
+
+
 def grads_after(structure, rep, k):
     """Every node's grad after k steps of the replay `rep` (JSON): the root seeded with 1,
     each deposit sets its receiver's total (docs/protocol.md)."""
