@@ -1,9 +1,10 @@
 """A scalar autograd engine: `Value`, its ops, and backpropagation.
 
 Every op is one entry of `_OPS`: a function of the inputs' data that returns the output
-and the local derivatives d(out)/d(input), side by side. The same table builds a node and
+and the local derivatives d(out)/d(input), side by side. That table builds a node and
 re-evaluates a fixed graph after its leaves change (`Value.forward`), so each derivative
-is written exactly once.
+is written once. The ops that make most nodes, `+`, `-` and `*`, are each one line of
+`_HOT`, from which both their table function and their inline method are made.
 
 `backward()` is then one loop over the reversed topological order, in which every edge
 deposits one *contribution* into its input:
@@ -14,35 +15,41 @@ A value used twice gets one contribution per use, and its gradient is their sum.
 
 The finite-number rule: a `Value` always holds a finite number. An op whose result or
 local derivative is not finite (log of 0, 0 ** -1, exp(1000), an overflowing product)
-raises an ArithmeticError/ValueError that names the op, its inputs and their labels. A
-backward pass whose gradient overflows raises FloatingPointError and leaves every `.grad`
-as it was before the call.
+raises an ArithmeticError/ValueError that names the op and its inputs. A backward pass
+that fails (a gradient overflows, a `.grad` that is not a finite float) raises and leaves
+the `.grad` of every node as it was before the call.
+
+Threads: `backward()`, `forward()` and pickling hold `lock`, one lock for all graphs, so
+calls from several threads run one after another, each as if it were alone.
 """
 
+import linecache
 import math
+import threading
 from numbers import Real
 
-__all__ = ["Value"]
+__all__ = ["Value", "name", "names", "lock", "NAME_LENGTH"]
 
 _INF = math.inf
+_NEG_INF = -math.inf
 
-# Called with the root after every backward(); the widget uses it to redraw the graphs it
-# shows. Empty unless a GraphWidget exists, so backward() pays one truth test for it.
-backward_listeners = []
+lock = threading.RLock()
+"""Held while a graph's numbers are changed (backward, forward) or read as a whole (pickle,
+graph.snapshot). Hold it yourself to do either from several threads at once."""
 
 
 # --- the op table: forward value and local derivatives, side by side -------------------
 
-def _add(x, y):
-    return x + y, 1.0, 1.0
+# +, - and * make nine nodes in ten, so each is written once as a line of _HOT: its result
+# and its local derivatives as expressions of the inputs' data x and y. From that line
+# `_compile_hot` makes both its function in the table and its method on Value, which builds
+# the node inline (no table lookup, no tuple, one finiteness test). They cannot disagree.
 
-
-def _sub(x, y):
-    return x - y, 1.0, -1.0
-
-
-def _mul(x, y):
-    return x * y, y, x
+_HOT = {          # op: (method, result, d/dx, d/dy)
+    "+": ("__add__", "x + y", "1.0", "1.0"),
+    "-": ("__sub__", "x - y", "1.0", "-1.0"),
+    "*": ("__mul__", "x * y", "y", "x"),
+}
 
 
 def _div(x, y):
@@ -57,10 +64,16 @@ def _neg(x):
 def _pow(x, k):
     if k == 0:
         return 1.0, 0.0               # x**0 is 1 everywhere, also at 0
-    out = x ** k                      # ZeroDivisionError for 0 ** -1
+    if x == 0.0 and k < 1:
+        raise ZeroDivisionError("0 to a negative power is infinite" if k < 0 else
+                                f"the derivative {k:g} * x**{k - 1:g} is infinite at 0")
+    out = x ** k                      # OverflowError if too large
     if isinstance(out, complex):
         raise ValueError("a negative number to a fractional power is complex")
-    return out, k * x ** (k - 1)
+    try:
+        return out, k * x ** (k - 1)
+    except OverflowError:             # e.g. (1e-200) ** -1: the result fits, not its slope
+        return out, _INF
 
 
 def _exp(x):
@@ -92,28 +105,14 @@ def _relu(x):
     return (x, 1.0) if x > 0.0 else (0.0, 0.0)
 
 
-_OPS = {
-    "+": _add, "-": _sub, "*": _mul, "/": _div,
-    "neg": _neg, "**": _pow, "exp": _exp, "log": _log,
+_OPS = {                          # + - * are added from _HOT, below the Value class
+    "/": _div, "neg": _neg, "**": _pow, "exp": _exp, "log": _log,
     "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu,
 }
 
 
-def _name(v):
-    return repr(v.label) if v.label else "unlabeled"
-
-
-def _describe(op, a, b, k):
-    """`log(a = -1.0 ('x'))`-style text naming an op call, for error messages."""
-    if b is not None:
-        return f"{op} of {a.data!r} ({_name(a)}) and {b.data!r} ({_name(b)})"
-    if op == "**":
-        return f"** {k!r} of {a.data!r} ({_name(a)})"
-    return f"{op} of {a.data!r} ({_name(a)})"
-
-
 def _evaluate(op, a, b, k):
-    """Run one op of the table; returns (out, da, db) or raises a clear error."""
+    """Run one op of the table; returns (out, da, db) or raises an error naming the call."""
     fn = _OPS[op]
     try:
         if b is not None:
@@ -124,28 +123,55 @@ def _evaluate(op, a, b, k):
         else:
             out, da = fn(a.data)
             db = 0.0
-    except ZeroDivisionError:
-        raise ZeroDivisionError(f"{_describe(op, a, b, k)}: division by zero") from None
+    except ZeroDivisionError as e:
+        raise ZeroDivisionError(f"{_call(op, a, b, k)}: {e}") from None
     except OverflowError:
-        raise OverflowError(f"{_describe(op, a, b, k)}: the result is too large for a float") from None
+        raise OverflowError(f"{_call(op, a, b, k)}: the result is too large for a float") from None
     except ValueError as e:
-        raise ValueError(f"{_describe(op, a, b, k)} is undefined: {e}") from None
-    if not (-_INF < out < _INF and -_INF < da < _INF and -_INF < db < _INF):
-        what = "result" if not -_INF < out < _INF else "local derivative"
-        raise OverflowError(f"{_describe(op, a, b, k)}: the {what} is not finite")
+        raise ValueError(f"{_call(op, a, b, k)} is undefined: {e}") from None
+    if not (_NEG_INF < out < _INF and _NEG_INF < da < _INF and _NEG_INF < db < _INF):
+        what, x = ("result", out) if not math.isfinite(out) else (
+            "local derivative", da if not math.isfinite(da) else db)
+        raise OverflowError(f"{_call(op, a, b, k)}: the {what} is not finite ({x!r})")
     return out, da, db
+
+
+def _call(op, a, b, k):
+    """`* of 'x' = 1e+200 and 'y' = 1e+200`: one op call, for error messages."""
+    if b is not None:
+        return f"{op} of {_shown(a)} and {_shown(b)}"
+    return f"{op}{k:g} of {_shown(a)}" if op == "**" else f"{op} of {_shown(a)}"
+
+
+def _shown(v):
+    """`'x' = -1.0`; an unlabelled leaf is named by its number, so only the number."""
+    if v._a is None and not v._label:
+        return repr(v.data)
+    return f"{name(v)!r} = {v.data!r}"
 
 
 def _number(x, what):
     """The float of a real number, or a TypeError/ValueError naming `what`."""
-    if x.__class__ is float and -_INF < x < _INF:
+    if x.__class__ is float and _NEG_INF < x < _INF:
         return x
     if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
-    x = float(x)
-    if not -_INF < x < _INF:
-        raise ValueError(f"{what} must be finite, got {x!r}")
-    return x
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__} {_brief(x)}")
+    try:
+        f = float(x)
+    except OverflowError:
+        raise ValueError(f"{what} must be finite, got {_brief(x)}: too large for a float "
+                         "(the largest is about 1.8e308)") from None
+    if not math.isfinite(f):
+        raise ValueError(f"{what} must be finite, got {f!r}")
+    return f
+
+
+def _brief(x):
+    """repr(x), kept short: an int of 400 digits is described, not printed."""
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 64:
+        return f"an int of about {int(x.bit_length() * math.log10(2)) + 1} digits"
+    text = repr(x)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class Value:
@@ -155,15 +181,15 @@ class Value:
     `backward()` deposits two contributions into `a.grad`.
     """
 
-    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_k")
+    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_k", "_seen")
 
     def __init__(self, data, label=""):
         self._label = ""
         self.label = label
-        self.data = _number(data, f"Value(data) of {_name(self)}")
+        self.data = _number(data, f"Value(data) of {label!r}" if label else "Value(data)")
         self.grad = 0.0
         self._op = ""
-        self._a = self._b = self._k = None
+        self._a = self._b = self._k = self._seen = None
         self._da = self._db = 0.0
 
     # --- what a node is -------------------------------------------------------------
@@ -201,28 +227,19 @@ class Value:
         label = f", label={self._label!r}" if self._label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # --- ops: each is one entry of the table ---------------------------------------
-
-    def __add__(self, other):
-        return _node("+", self, other if other.__class__ is Value else _constant(other, "+"))
-
-    def __radd__(self, other):                  # other + self
-        return _node("+", _constant(other, "+"), self)
-
-    def __sub__(self, other):
-        return _node("-", self, other if other.__class__ is Value else _constant(other, "-"))
-
-    def __rsub__(self, other):                  # other - self
-        return _node("-", _constant(other, "-"), self)
-
-    def __mul__(self, other):
-        return _node("*", self, other if other.__class__ is Value else _constant(other, "*"))
-
-    def __rmul__(self, other):                  # other * self
-        return _node("*", _constant(other, "*"), self)
+    # --- ops: +, - and * are made from _HOT after the class; the rest use the table ----
 
     def __truediv__(self, other):
-        return _node("/", self, other if other.__class__ is Value else _constant(other, "/"))
+        return _node("/", self, _constant(other, "/"))
+
+    def __radd__(self, other):                  # other + self
+        return _constant(other, "+") + self
+
+    def __rsub__(self, other):                  # other - self
+        return _constant(other, "-") - self
+
+    def __rmul__(self, other):                  # other * self
+        return _constant(other, "*") * self
 
     def __rtruediv__(self, other):              # other / self
         return _node("/", _constant(other, "/"), self)
@@ -233,13 +250,13 @@ class Value:
     def __pow__(self, k):
         if isinstance(k, Value):
             raise TypeError(
-                f"{_name(self)} ** {_name(k)}: the exponent must be a number, not a Value; "
+                f"{name(self)!r} ** {name(k)!r}: the exponent must be a number, not a Value; "
                 "for a Value exponent write (b * a.log()).exp()")
         return _node("**", self, None, _number(k, "the exponent of **"))
 
     def __rpow__(self, base):
         raise TypeError(
-            f"{base!r} ** {_name(self)}: a Value exponent is not supported; "
+            f"{base!r} ** {name(self)!r}: a Value exponent is not supported; "
             f"write (x * math.log({base!r})).exp()")
 
     def exp(self):
@@ -268,31 +285,26 @@ class Value:
         (`backward(accumulate=False)`) produces.
         """
         order = []
-        emit = order.append
-        seen = set()
-        mark = seen.add
         stack = [self]
-        push = stack.append
-        pop = stack.pop
-        while stack:
-            node = pop()
-            if node is None:             # all children of the node below are emitted
-                emit(pop())
-                continue
-            if node in seen:
-                continue
-            mark(node)
-            a = node._a
-            if a is None:
-                emit(node)
-                continue
-            push(node)
-            push(None)
-            b = node._b
-            if b is not None and b not in seen:
-                push(b)
-            if a not in seen:
-                push(a)
+        seen = object()                      # this search's mark, kept in node._seen
+        with lock:                           # one search at a time writes the marks
+            while stack:
+                node = stack.pop()
+                if node is None:             # all inputs of the node below are emitted
+                    order.append(stack.pop())
+                    continue
+                while node._seen is not seen:    # go down the first inputs
+                    node._seen = seen
+                    a = node._a
+                    if a is None:
+                        order.append(node)
+                        break
+                    stack.append(node)
+                    stack.append(None)
+                    b = node._b
+                    if b is not None and b._seen is not seen:
+                        stack.append(b)
+                    node = a
         return order
 
     def backward(self, accumulate=True):
@@ -305,56 +317,22 @@ class Value:
         accumulate=False reproduces the classic bug `grad = local * out.grad` on
         purpose: every contribution overwrites the one before, so a value used twice
         keeps only the last one. Deterministic, for teaching.
-        """
-        topo = self.topo()
-        leaves = []
-        for node in topo:
-            if node._a is None:
-                leaves.append(node)
-            else:
-                node.grad = 0.0
-        before = [leaf.grad for leaf in leaves]
-        if self._a is None:
-            self.grad = self.grad + 1.0 if accumulate else 1.0
-        else:
-            self.grad = 1.0
-        if accumulate:
-            for node in reversed(topo):
-                a = node._a
-                if a is None:
-                    g = node.grad
-                    if not -_INF < g < _INF:
-                        self._overflowed(node, leaves, before)
-                    continue
-                g = node.grad
-                a.grad += node._da * g
-                b = node._b
-                if b is not None:
-                    b.grad += node._db * g
-        else:
-            for node in reversed(topo):
-                a = node._a
-                if a is None:
-                    if not -_INF < node.grad < _INF:
-                        self._overflowed(node, leaves, before)
-                    continue
-                g = node.grad
-                a.grad = node._da * g
-                b = node._b
-                if b is not None:
-                    b.grad = node._db * g
-        for listener in backward_listeners:
-            listener(self)
 
-    def _overflowed(self, leaf, leaves, before):
-        """Undo a backward pass whose gradient stopped being finite, and say where."""
-        got = leaf.grad
-        for node, grad in zip(leaves, before):
-            node.grad = grad
-        raise FloatingPointError(
-            f"backward from {_name(self)} gave {_name(leaf)} (data {leaf.data!r}) the "
-            f"non-finite gradient {got!r}: the product of local derivatives along some "
-            "path overflowed. The .grad values were left as they were before this call.")
+        If it fails, every `.grad` (leaves, inner nodes, this one) is left as it was and
+        the error says why: FloatingPointError if a gradient overflows, TypeError or
+        ValueError if a leaf's `.grad` to add to is not a finite float. Calls from several
+        threads run one at a time (they hold `lock`), so four concurrent calls add exactly
+        four contributions to each leaf.
+        """
+        with lock:
+            topo = self.topo()
+            before = []                      # every grad as it was, filled first
+            try:
+                _backpropagate(self, topo, accumulate, before)
+            except BaseException:            # also KeyboardInterrupt: never half a pass
+                for node, grad in zip(topo, before):
+                    node.grad = grad
+                raise
 
     def forward(self):
         """Re-evaluate this fixed graph after leaf data changed; returns self.
@@ -364,38 +342,110 @@ class Value:
         `backward()` again). If an op becomes undefined (e.g. log of a value that is now
         negative), the error names it and the whole graph keeps its previous values.
         """
-        undo = []
-        try:
-            for node in self.topo():
-                a = node._a
-                if a is None:                  # a leaf: its data may have been set by hand
-                    x = node.data
-                    if x.__class__ is not float or not -_INF < x < _INF:
-                        node.data = _number(x, f"the data of {_name(node)}")
-                else:
+        with lock:
+            undo = []
+            try:
+                for node in self.topo():
+                    a = node._a
                     undo.append((node, node.data, node._da, node._db))
-                    node.data, node._da, node._db = _evaluate(node._op, a, node._b, node._k)
-        except (ArithmeticError, ValueError, TypeError):
-            for node, data, da, db in undo:
-                node.data, node._da, node._db = data, da, db
-            raise
+                    if a is None:              # a leaf: its data may have been set by hand
+                        x = node.data
+                        if x.__class__ is not float or not _NEG_INF < x < _INF:
+                            node.data = _number(x, f"the data of {name(node)!r}")
+                    else:
+                        node.data, node._da, node._db = _evaluate(node._op, a, node._b, node._k)
+            except BaseException:
+                for node, data, da, db in undo:
+                    node.data, node._da, node._db = data, da, db
+                raise
         return self
+
+    def __reduce__(self):
+        """Pickle (and copy.deepcopy) a graph of any depth: its nodes in a flat list.
+
+        A leaf is pickled on its own, so a model's parameters stay the same objects as
+        the leaves of a loss pickled with them; inside one graph every node stays one
+        object however many times it is used (`a + a` keeps one `a`).
+        """
+        if self._a is None:
+            return _leaf, (type(self), self.data, self.grad, self._label)
+        with lock:
+            order = self.topo()
+            index = {node: i for i, node in enumerate(order)}
+            flat = [node if node._a is None else
+                    (node._op, index[node._a], index.get(node._b), node._k,
+                     node.data, node._da, node._db, node.grad, node._label)
+                    for node in order]
+        return _rebuild, (flat,)
 
 
 _new = object.__new__
 
+_HOT_SOURCE = """\
+def table(x, y):
+    return {result}, {dx}, {dy}
 
-def _node(op, a, b=None, k=None):
-    """The output of `op` applied to `a` (and `b`, or the constant `k`), from the op table."""
+def method(self, other):
+    if other.__class__ is not Value:
+        other = _constant(other, {op!r})
+    x = self.data
+    y = other.data
+    data = {result}
+    if not _NEG_INF < data < _INF:
+        return _node({op!r}, self, other)      # the op table raises the error
     out = _new(Value)
-    out.data, out._da, out._db = _evaluate(op, a, b, k)
+    out.data = data
+    out.grad = 0.0
+    out._label = ""
+    out._op = {op!r}
+    out._a = self
+    out._b = other
+    out._da = {dx}
+    out._db = {dy}
+    out._k = out._seen = None
+    return out
+"""
+
+
+def _compile_hot(op):
+    """The table function and the Value method of a `_HOT` op, from its one line."""
+    method, result, dx, dy = _HOT[op]
+    source = _HOT_SOURCE.format(op=op, result=result, dx=dx, dy=dy)
+    filename = f"<gradwidget.engine _HOT[{op!r}]>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    made = {}
+    exec(compile(source, filename, "exec"), globals(), made)
+    made["method"].__name__ = method
+    made["method"].__qualname__ = f"Value.{method}"
+    return made["table"], made["method"]
+
+
+for _op, (_method, *_) in _HOT.items():
+    _OPS[_op], _fast = _compile_hot(_op)
+    setattr(Value, _method, _fast)
+del _op, _method, _fast
+
+
+def _make(op, data, a, b, da, db, k=None):
+    """A new node, the output of `op` on `a` (and `b`), its numbers already computed."""
+    out = _new(Value)
+    out.data = data
     out.grad = 0.0
     out._label = ""
     out._op = op
     out._a = a
     out._b = b
+    out._da = da
+    out._db = db
     out._k = k
+    out._seen = None
     return out
+
+
+def _node(op, a, b=None, k=None):
+    """The output of `op` applied to `a` (and `b`, or the constant `k`), from the op table."""
+    out, da, db = _evaluate(op, a, b, k)
+    return _make(op, out, a, b, da, db, k)
 
 
 def _constant(x, op):
@@ -403,3 +453,217 @@ def _constant(x, op):
     if isinstance(x, Value):
         return x
     return Value(_number(x, f"the other operand of {op}"))
+
+
+def _leaf(cls, data, grad, label):
+    v = _new(cls)
+    Value.__init__(v, data, label)
+    v.grad = grad
+    return v
+
+
+def _rebuild(flat):
+    """The graph `Value.__reduce__` flattened; returns its root."""
+    nodes = []
+    for item in flat:
+        if isinstance(item, Value):            # a leaf, unpickled on its own
+            nodes.append(item)
+            continue
+        op, a, b, k, data, da, db, grad, label = item
+        node = _make(op, data, nodes[a], None if b is None else nodes[b], da, db, k)
+        node.grad = grad
+        node._label = label
+        nodes.append(node)
+    return nodes[-1]
+
+
+# --- backward ----------------------------------------------------------------------------
+
+def _backpropagate(root, topo, accumulate, before):
+    """The pass itself; it first saves every grad in `before`, for `Value.backward` to put
+    back if it raises."""
+    leaves = []
+    for node in topo:                        # inner nodes start from 0, leaves keep theirs
+        g = node.grad
+        before.append(g)
+        if node._a is not None:
+            node.grad = 0.0
+        else:
+            leaves.append(node)
+            if accumulate and (g.__class__ is not float or not _NEG_INF < g < _INF):
+                _check_grad(node, root)
+    root.grad = root.grad + 1.0 if accumulate and root._a is None else 1.0
+    for node in reversed(topo):              # every edge deposits local * node.grad
+        a = node._a
+        if a is not None:
+            g = node.grad
+            b = node._b
+            if accumulate:
+                a.grad += node._da * g
+                if b is not None:
+                    b.grad += node._db * g
+            else:                            # the `=` bug, on purpose
+                a.grad = node._da * g
+                if b is not None:
+                    b.grad = node._db * g
+    for leaf in leaves:                      # a non-finite grad always reaches a leaf
+        if not _NEG_INF < leaf.grad < _INF:
+            raise _overflowed(root, topo)
+
+
+def _check_grad(leaf, root):
+    """Refuse a leaf grad that backward() could not add to, before anything is written."""
+    g = leaf.grad
+    if isinstance(g, bool) or not isinstance(g, float):
+        raise TypeError(
+            f"backward() from {name(root)!r} adds to {name(leaf)!r}.grad, which is "
+            f"{type(g).__name__} {_brief(g)}, not a float: set it to 0.0 (zero_grad()) first. "
+            "Every .grad was left as it was.")
+    if not math.isfinite(g):
+        raise ValueError(
+            f"backward() from {name(root)!r} adds to {name(leaf)!r}.grad, which was already "
+            f"{g!r} before this call: set it to 0.0 (zero_grad()) first. "
+            "Every .grad was left as it was.")
+
+
+def _overflowed(root, topo):
+    """The error of a pass whose gradient stopped being finite, naming where it started."""
+    node = next(v for v in reversed(topo) if not math.isfinite(v.grad))
+    return FloatingPointError(
+        f"backward() from {name(root)!r} gave {name(node)!r} (data {node.data!r}) the "
+        f"non-finite gradient {node.grad!r}: the product of local derivatives along some "
+        "path into it overflowed. Every .grad was left as it was before this call.")
+
+
+# --- names: the label, else the expression a value computes ------------------------------
+
+NAME_LENGTH = 24        # a longer expression is shortened with "…"
+
+_SUM, _PRODUCT, _NEG, _POWER, _ATOM = range(5)       # how tightly each form binds
+_INFIX = {"+": (" + ", _SUM), "-": (" - ", _SUM), "*": ("*", _PRODUCT), "/": ("/", _PRODUCT)}
+_ELIDED = ("…", _ATOM)
+
+
+def name(value):
+    """What to call a value in text: its label, else the expression it computes.
+
+    `a*b + c`, `tanh(n)`, `-x`, `x**2`, `(a + b)*c`: the inputs' names with Python's
+    precedence (parentheses only where needed). An unlabelled leaf is named by its value
+    (`2`, `-1.5`). An expression longer than NAME_LENGTH keeps what fits and elides the
+    rest: `a*b + …`, `tanh(…)`. Reads only `label`, `op`, `children` and `data`, so any
+    object that has them can be named (the student's own Value, gradwidget.foreign).
+    """
+    return _name(value, _whole)
+
+
+def names(order):
+    """`[name(v) for v in order]` in linear time, for `order` with inputs before outputs
+    (e.g. `root.topo()`): each value's expression is built once."""
+    known = {}
+
+    def fits(v, room):
+        part = known[id(v)]
+        return part if part is not None and len(part[0]) <= room else None
+
+    result = []
+    for v in order:
+        known[id(v)] = _expression(v, NAME_LENGTH, fits)
+        result.append(_name(v, fits))
+    return result
+
+
+def _whole(v, room):
+    return _expression(v, room, _whole)
+
+
+def _name(v, sub):
+    label = v.label
+    if label:
+        return label
+    kids = v.children
+    if not kids:
+        return _number_text(v.data)
+    whole = sub(v, NAME_LENGTH)
+    if whole is not None:
+        return whole[0]
+    op = v.op                           # too long: keep an input that fits, elide the rest
+    if len(kids) == 2 and op in _INFIX:
+        sym, prec = _INFIX[op]
+        left = sub(kids[0], NAME_LENGTH - len(sym) - 1)
+        if left is not None:
+            text = _infix(left, sym, prec, _ELIDED)
+            if len(text) <= NAME_LENGTH:
+                return text
+        right = sub(kids[1], NAME_LENGTH - len(sym) - 1)
+        if right is not None:
+            text = _infix(_ELIDED, sym, prec, right)
+            if len(text) <= NAME_LENGTH:
+                return text
+        return _infix(_ELIDED, sym, prec, _ELIDED)
+    short = _expression(v, NAME_LENGTH, lambda kid, room: _ELIDED)     # tanh(…), -…, …**2
+    return short[0] if short else f"{op}(…)"
+
+
+def _expression(v, room, sub):
+    """(text, precedence) of the whole expression `v` computes if it fits in `room`
+    characters, else None; `sub(input, room)` answers the same for an input."""
+    if room < 1:
+        return None
+    label = v.label
+    kids = v.children
+    op = v.op
+    if label:
+        text, prec = label, _ATOM
+    elif not kids:
+        text = _number_text(v.data)
+        prec = _NEG if text.startswith("-") else _ATOM
+    elif len(kids) == 2 and op in _INFIX:
+        sym, prec = _INFIX[op]
+        left = sub(kids[0], room - len(sym) - 1)
+        if left is None:
+            return None
+        right = sub(kids[1], room - len(left[0]) - len(sym))
+        if right is None:
+            return None
+        text = _infix(left, sym, prec, right)
+    elif len(kids) == 1 and op in ("neg", "-"):
+        inner = sub(kids[0], room - 1)
+        if inner is None:
+            return None
+        text, prec = "-" + _wrap(inner, _POWER), _NEG
+    elif len(kids) == 1 and op.startswith("**"):
+        base = sub(kids[0], room - len(op))
+        if base is None:
+            return None
+        text, prec = _wrap(base, _POWER) + op, _POWER
+    else:                               # tanh(x), and any op as a call: op(x, y)
+        args = []
+        used = len(op) + 2
+        for kid in kids:
+            arg = sub(kid, room - used)
+            if arg is None:
+                return None
+            args.append(arg[0])
+            used += len(arg[0]) + 2
+        text, prec = f"{op}({', '.join(args)})", _ATOM
+    return (text, prec) if len(text) <= room else None
+
+
+def _infix(left, sym, prec, right):
+    """`left sym right`, parenthesising an operand that binds less tightly (or, on the
+    right, as tightly: a - (b - c)) and a negative right operand: a*(-b)."""
+    rtext, rprec = right
+    rtext = f"({rtext})" if rprec <= prec or rprec == _NEG else rtext
+    return _wrap(left, prec - 1) + sym + rtext
+
+
+def _wrap(part, above):
+    text, prec = part
+    return text if prec > above else f"({text})"
+
+
+def _number_text(x):
+    try:
+        return f"{x:g}"
+    except (TypeError, ValueError):     # data set by hand to something else
+        return _brief(x)

@@ -19,13 +19,16 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
 from typing import NamedTuple
 
-from .engine import Value
+from .engine import Value, lock, names
 
 __all__ = ["Snapshot", "Deposit", "Step", "Replay", "snapshot", "replay", "MODES"]
 
-MODES = ("accumulate", "overwrite", "eager")
+# The replay modes, in order, from their one definition (shared with the page).
+MODES = tuple(json.loads(resources.files(__package__).joinpath("modes.json").read_text("utf-8"))["replays"])
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,26 @@ class Snapshot:
     def __len__(self):
         return len(self.values)
 
+    @cached_property
+    def names(self):
+        """id -> `engine.name()` of the node (its label, else the expression it computes)."""
+        return tuple(names(self.values))
+
     def shape(self):
-        """What decides the picture's layout: ops, labels and edges (cheap to compare)."""
-        return (tuple(v.op for v in self.values), tuple(v.label for v in self.values), self.edges)
+        """What decides the picture: ops, labels, names and edges (cheap to compare)."""
+        return (tuple(v.op for v in self.values), tuple(v.label for v in self.values),
+                self.names, self.edges)
 
     def structure(self):
         """The graph's shape as the widget's `structure` trait (see docs/protocol.md)."""
-        nodes = [{"id": i, "label": v.label, "op": v.op} for i, v in enumerate(self.values)]
+        nodes = [{"id": i, "label": v.label, "op": v.op, "name": n}
+                 for i, (v, n) in enumerate(zip(self.values, self.names))]
         edges = [{"id": e, "src": s, "dst": d, "slot": k} for e, (s, d, k) in enumerate(self.edges)]
         key = hashlib.blake2b(json.dumps([nodes, edges, self.root]).encode(), digest_size=12)
         return {"key": key.hexdigest(), "root": self.root, "nodes": nodes, "edges": edges}
+
+    def name(self, i):
+        return self.names[i]
 
     def data(self):
         return [v.data for v in self.values]
@@ -61,13 +74,14 @@ def snapshot(root):
     """Freeze the graph under `root` into ids; leaves and data are read, never written."""
     if not isinstance(root, Value):
         raise TypeError(f"snapshot() needs a Value, got {type(root).__name__} {root!r}")
-    order = root.topo()
-    ids = {id(v): i for i, v in enumerate(order)}
-    edges, local = [], []
-    for dst, v in enumerate(order):
-        for slot, (child, d) in enumerate(zip(v.children, v.local_grads)):
-            edges.append((ids[id(child)], dst, slot))
-            local.append(d)
+    with lock:                              # not while another thread re-evaluates it
+        order = root.topo()
+        ids = {id(v): i for i, v in enumerate(order)}
+        edges, local = [], []
+        for dst, v in enumerate(order):
+            for slot, (child, d) in enumerate(zip(v.children, v.local_grads)):
+                edges.append((ids[id(child)], dst, slot))
+                local.append(d)
     inputs = [[] for _ in order]
     for eid, (_, dst, _) in enumerate(edges):
         inputs[dst].append(eid)
@@ -76,12 +90,13 @@ def snapshot(root):
 
 
 class Deposit(NamedTuple):
-    """One edge's contribution `local * out.grad`, arriving in node `into`."""
+    """One edge's contribution `local * out.grad`: node `out` fires and deposits it into
+    its input `into` (the edge goes from `into` to `out`)."""
 
     edge: int
-    into: int          # the input node that receives it
-    source: int        # the node that fired
-    slot: int          # which argument of `source` the receiving node is
+    into: int          # the input that receives it (the edge's src)
+    out: int           # the node that fired (the edge's dst)
+    slot: int          # which argument of `out` the receiving node is
     value: float
     total: float       # the receiving node's grad right after this deposit
 
@@ -108,26 +123,33 @@ class Replay:
 
     def terms(self, i):
         """The deposits into node i, in order (in "overwrite" only the last one is kept)."""
-        return list(self.received[i])
+        return list(self.received[self._id(i)])
 
     def explain(self, i):
         """`a.grad = 1 (from b, left) + 1 (from b, right) = 2` for node i."""
-        values = self.snapshot.values
-        name = values[i].label or f"#{i}"
+        snap = self.snapshot
+        i = self._id(i)
         got = self.received[i]
+        head = f"{_operand(snap.name(i))}.grad"
         if not got:
-            return f"{name}.grad = {self.grad[i]:g}" + (" (seed)" if i == self.snapshot.root else "")
+            return f"{head} = {self.grad[i]:g}" + (" (seed)" if i == snap.root else "")
 
         def origin(d):
-            src = values[d.source]
-            who = src.label or f"#{d.source} ({src.op})"
-            side = ("left", "right")[d.slot] if src.children[1:] else ""
-            return f"from {who}, {side}" if side else f"from {who}"
+            side = ("left", "right")[d.slot] if len(snap.inputs[d.out]) > 1 else ""
+            return f"from {snap.name(d.out)}, {side}" if side else f"from {snap.name(d.out)}"
 
         parts = [f"{d.value:g} ({origin(d)})" for d in got]
         if self.mode == "overwrite" and len(got) > 1:
-            return f"{name}.grad = {parts[-1]}; lost: {', '.join(parts[:-1])}"
-        return f"{name}.grad = {' + '.join(parts)} = {self.grad[i]:g}"
+            return f"{head} = {parts[-1]}; lost: {', '.join(parts[:-1])}"
+        return f"{head} = {' + '.join(parts)} = {self.grad[i]:g}"
+
+    def _id(self, i):
+        n = len(self.snapshot)
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise TypeError(f"a node id is an int from 0 to {n - 1}, got {type(i).__name__} {i!r}")
+        if not 0 <= i < n:
+            raise IndexError(f"no node {i} in this graph: its ids go from 0 to {n - 1}")
+        return i
 
     def to_json(self):
         return {
@@ -156,10 +178,8 @@ def replay(root, mode="accumulate", max_steps=200_000):
         value = local[eid] * grad[dst]
         total = grad[src] + value if into_total else value
         if not -math.inf < total < math.inf:
-            v = snap.values[src]
             raise FloatingPointError(
-                f"replay ({mode}): the gradient of {v.label or f'node #{src}'!r} overflowed "
-                f"to {total!r}")
+                f"replay ({mode}): the gradient of {snap.name(src)!r} overflowed to {total!r}")
         grad[src] = total
         d = Deposit(eid, src, dst, slot, value, total)
         received[src].append(d)
@@ -191,3 +211,8 @@ def replay(root, mode="accumulate", max_steps=200_000):
             if ins:
                 steps.append(Step(node, tuple(deposit(e, accumulate) for e in ins)))
     return Replay(snap, mode, steps, grad, received)
+
+
+def _operand(text):
+    """A name as the object of `.grad`: `a`, but `(a*b).grad`."""
+    return text if text.isidentifier() else f"({text})"

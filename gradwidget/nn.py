@@ -1,5 +1,6 @@
 """A tiny neural-network library on top of `Value`, with micrograd's signatures."""
 
+import operator
 import random
 
 from .engine import Value
@@ -30,9 +31,7 @@ class Neuron(Module):
     def __call__(self, x):
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(x)}")
-        act = self.b                    # b + w0*x0 + w1*x1 + …, as micrograd's sum()
-        for wi, xi in zip(self.w, x):
-            act = act + wi * xi
+        act = sum(map(operator.mul, self.w, x), self.b)      # b + w0*x0 + w1*x1 + …
         return act.relu() if self.nonlin else act
 
     def parameters(self):

@@ -45,9 +45,9 @@ def test_accumulate_replay_steps_in_order_with_running_totals():
     assert names == ["a", "b", "d", "c", "e", "f", "L"]
     fired = [names[s.node] for s in r.steps]
     assert fired == ["L", "f", "e", "d"]
-    into_a = [(names[d.source], d.value, d.total) for d in r.terms(0)]
+    into_a = [(names[d.out], d.value, d.total) for d in r.terms(0)]
     assert into_a == [("f", 10.0, 10.0), ("d", -6.0, 4.0)]
-    into_c = [(names[d.source], d.value, d.total) for d in r.terms(3)]
+    into_c = [(names[d.out], d.value, d.total) for d in r.terms(3)]
     assert into_c == [("f", -10.0, -10.0), ("e", -2.0, -12.0)]
     assert r.multi == {0, 3}
     assert r.explain(0) == "a.grad = 10 (from f, left) + -6 (from d, left) = 4"
@@ -125,4 +125,4 @@ def test_replay_totals_match_backward_and_multi_is_exactly_reused_nodes(prog, da
         assert r.multi == {i for i, n in enumerate(uses) if n > 1}
         for s in r.steps:                                       # running totals add up
             for d in s.deposits:
-                assert d.value == snap.local[d.edge] * r.grad[d.source]
+                assert d.value == snap.local[d.edge] * r.grad[d.out]
