@@ -90,8 +90,10 @@ def summary_costs(rounds):
         refresh.append(cpu(widget.refresh))
         walk.append(cpu(loss.topo))
         widget.close()
-    med = lambda ts: statistics.median(ts) * 1e3
-    ratios = [b / p for b, p in zip(beside, plain)]
+    def med(ts):
+        return statistics.median(ts) * 1e3
+
+    ratios = [b / p for b, p in zip(beside, plain, strict=True)]
     print(f"demo loss, {n} nodes, a summary GraphWidget; {rounds} alternated rounds, median CPU time")
     print(f"  loss.backward() alone               {med(plain):7.1f} ms")
     print(f"  loss.backward() beside the widget   {med(beside):7.1f} ms   "
@@ -115,7 +117,9 @@ def main():
     out = next(o for o in nb.cells[0].outputs if o.get("name") == "stdout")
     r = json.loads(out["text"].strip().splitlines()[-1])
     plain, watched = sorted(r["plain"])[len(r["plain"]) // 2], sorted(r["watched"])[len(r["watched"]) // 2]
-    per = lambda t: t / args.steps * 1e3
+    def per(t):
+        return t / args.steps * 1e3
+
     print(f"{args.steps} steps x {args.rounds} alternated rounds, median per step:")
     print(f"  without the view {per(plain):7.1f} ms")
     print(f"  with the view    {per(watched):7.1f} ms   ({r['redraws']} redraws of a "

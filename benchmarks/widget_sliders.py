@@ -124,7 +124,8 @@ JS_INSTALL = """(root) => {
   const rec = window.__gwSlide = {moves: [], updates: 0, inputs: 0, current: null};
   input.addEventListener('input', (e) => {
     rec.inputs++;
-    rec.current = {t0: e.timeStamp, value: Number(input.value), dom: null, frame: null, arrive: null, js: null};
+    rec.current = {t0: e.timeStamp, value: Number(input.value),
+                   dom: null, frame: null, arrive: null, js: null};
     rec.moves.push(rec.current);
   }, true);
   new MutationObserver((ms) => {
@@ -189,7 +190,8 @@ JS_SPLIT = """async ([modelId, on]) => {
   return true;
 }"""
 
-JS_X0_SHOWN = """(root) => Number(root.querySelector('g.gw-node[data-label="x0"] .gw-data').getAttribute('data-value'))"""
+JS_X0_SHOWN = """(root) => Number(root.querySelector('g.gw-node[data-label="x0"] .gw-data')
+  .getAttribute('data-value'))"""
 
 
 def last_stdout(page):
@@ -265,7 +267,7 @@ def main():
                 pg.wait_for_timeout(50)
                 n_frames = len(frames)
                 current = slider_value(widget, "x0")
-                while True:  # a point of the track away from the thumb (a click on the thumb does not move it)
+                while True:  # a point away from the thumb (a click on the thumb does not move it)
                     target = round(rng.uniform(lo, hi) / step) * step
                     if abs(target - current) > 0.25 * (hi - lo):
                         break
@@ -275,15 +277,17 @@ def main():
                 if moves != n_before + 1:
                     raise RuntimeError(f"move {i}: {moves - n_before} input events for one click")
                 pg.wait_for_function(
-                    "() => { const m = window.__gwSlide.current; return m && m.dom !== null && m.frame !== null; }",
+                    "() => { const m = window.__gwSlide.current;"
+                    " return m && m.dom !== null && m.frame !== null; }",
                     timeout=30_000, polling=5)
                 move = pg.evaluate("() => window.__gwSlide.current")
                 pg.wait_for_timeout(50)                 # a second message, if any, has landed
                 if widget.evaluate(JS_X0_SHOWN) != move["value"]:
                     mismatches += 1
                 if i >= args.warmup:
-                    results[kind].append({"dom": move["dom"] - move["t0"], "frame": move["frame"] - move["t0"],
-                                          "arrive": move["arrive"] - move["t0"], "js": move["js"],
+                    t0 = move["t0"]
+                    results[kind].append({"dom": move["dom"] - t0, "frame": move["frame"] - t0,
+                                          "arrive": move["arrive"] - t0, "js": move["js"],
                                           "frames": len(frames) - n_frames})
                     echo_ms += pg.evaluate(JS_ECHO, [info["echo_id"], 1, 0])
 
@@ -300,8 +304,7 @@ def main():
             pg.mouse.up()
             t_up = time.monotonic()
             final = slider_value(widget, "x0")
-            pg.wait_for_function(f"(root) => Number(root.querySelector('g.gw-node[data-label=\"x0\"] .gw-data')"
-                                 f".getAttribute('data-value')) === {final}",
+            pg.wait_for_function(f"(root) => ({JS_X0_SHOWN})(root) === {final}",
                                  arg=widget.element_handle(), timeout=60_000, polling=5)
             t_final = time.monotonic()
             pg.wait_for_timeout(500)   # anything still on its way
@@ -324,7 +327,8 @@ def main():
 
     one, two = results["one"], results["two"]
     p95 = percentile([r["dom"] for r in one], 0.95)
-    print(f"GraphWidget with a slider in JupyterLab (headless Chromium{', server TCP_NODELAY' if args.nodelay else ''}): {info['nodes']} nodes, "
+    nodelay = ", server TCP_NODELAY" if args.nodelay else ""
+    print(f"GraphWidget with a slider in JupyterLab (headless Chromium{nodelay}): {info['nodes']} nodes, "
           f"{info['edges']} edges; {len(one) + len(two)} slider moves by mouse click, alternated "
           f"({args.warmup} warm-up moves not counted), each followed by one empty round trip")
     for kind, rows in (("one message (values + sliders)", one), ("two messages, for comparison", two)):
@@ -332,9 +336,11 @@ def main():
         print(f"  answer in {kind}, {len(rows)} moves:")
         print(f"    input event -> numbers updated (.gw-grad): {stats(dom)}")
         print(f"    input event -> next frame:                 {stats([r['frame'] for r in rows])}")
-        print(f"    of which input event -> answer received (change:values): {stats([r['arrive'] for r in rows])}")
-        print(f"    the widget's change:values handlers (JS):               {stats([r['js'] for r in rows])}")
-        print(f"    comm_msg frames the page received per move: {statistics.mean(r['frames'] for r in rows):.2f}")
+        arrive, js = [r["arrive"] for r in rows], [r["js"] for r in rows]
+        print(f"    of which input event -> answer received (change:values): {stats(arrive)}")
+        print(f"    the widget's change:values handlers (JS):               {stats(js)}")
+        frames_per_move = statistics.mean(r["frames"] for r in rows)
+        print(f"    comm_msg frames the page received per move: {frames_per_move:.2f}")
     print(f"  target p95 <= {TARGET_P95_MS} ms (one message): {'yes' if p95 <= TARGET_P95_MS else 'NO'}")
     print(f"  floor: an empty custom message page -> kernel -> page (Echo widget), {len(echo_ms)} times, "
           f"interleaved: {stats(echo_ms)}")

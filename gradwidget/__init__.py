@@ -13,7 +13,7 @@ from .dot import draw_dot
 from .engine import Value
 from .graph import replay, snapshot
 
-__all__ = ["Value", "nn", "draw_dot", "snapshot", "replay", "interact", "GraphWidget"]
+__all__ = ["GraphWidget", "Value", "draw_dot", "interact", "nn", "replay", "snapshot"]
 __version__ = "0.1.0"
 
 

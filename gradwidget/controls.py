@@ -15,7 +15,7 @@ from numbers import Real
 from .engine import Value
 from .protocol import SliderSpec
 
-__all__ = ["slider_spec", "find_leaf", "interact", "finite"]
+__all__ = ["find_leaf", "finite", "interact", "slider_spec"]
 
 
 def slider_spec(name, spec, value) -> SliderSpec:

@@ -6,8 +6,18 @@ Every number in them is finite: the page parses plain JSON.
 
 from typing import Literal, NotRequired, TypedDict
 
-__all__ = ["Node", "Edge", "Summary", "Structure", "DepositJSON", "StepJSON", "ReplayJSON",
-           "Values", "SliderSpec", "Slide"]
+__all__ = [
+    "DepositJSON",
+    "Edge",
+    "Node",
+    "ReplayJSON",
+    "Slide",
+    "SliderSpec",
+    "StepJSON",
+    "Structure",
+    "Summary",
+    "Values",
+]
 
 
 class Node(TypedDict):

@@ -21,12 +21,12 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from . import engine
-from .controls import finite, find_leaf, slider_spec
+from .controls import find_leaf, finite, slider_spec
 from .engine import Value
 from .graph import replay, snapshot
 from .protocol import SliderSpec, Structure, Values
 
-__all__ = ["GraphWidget", "LayoutEngine", "VIEWS", "MAX_NODES"]
+__all__ = ["MAX_NODES", "VIEWS", "GraphWidget", "LayoutEngine"]
 
 _HERE = pathlib.Path(__file__).parent
 _STATIC = _HERE / "static"
@@ -113,8 +113,9 @@ class GraphWidget(anywidget.AnyWidget):
         # Also the text a notebook shows where the widget cannot render (an untrusted
         # notebook, or one saved without widget state): say what would be there.
         n = len(self.structure.get("nodes", ())) or self.structure.get("summary", {}).get("nodes", 0)
-        return (f"GraphWidget of {n} node{'' if n == 1 else 's'} (mode={self.mode!r}): run the cell to see the graph "
-                "(a saved notebook shows it if it is trusted and was saved with widget state)")
+        return (f"GraphWidget of {n} node{'' if n == 1 else 's'} (mode={self.mode!r}): run the cell "
+                "to see the graph (a saved notebook shows it if it is trusted and was saved with "
+                "widget state)")
 
     @staticmethod
     def _check_root(root):

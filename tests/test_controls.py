@@ -4,11 +4,11 @@ and failed slides that must leave the graph exactly as it was."""
 import math
 
 import pytest
-
-from gradwidget import GraphWidget, Value, interact
 from test_seeds import diamond
 from test_widget import changes as watch
 from test_widget import sent, state
+
+from gradwidget import GraphWidget, Value, interact
 
 
 def slide(w, seq=1, **values):
@@ -17,14 +17,14 @@ def slide(w, seq=1, **values):
 
 
 def test_leaf_sliders_follow_interact_conventions():
-    L, a, b, c = diamond()
+    L, _a, b, _c = diamond()
     w = GraphWidget(L, sliders={"a": (-3, 3), b: (-3.0, 3.0), "c": (0, 8, 0.5)})
     assert [(s["name"], s["step"], s["value"]) for s in w.sliders] == \
         [("a", 1.0, 2.0), ("b", 0.06, 3.0), ("c", 0.5, 4.0)]
 
 
 def test_a_slide_re_evaluates_the_fixed_graph_and_sends_numbers_only():
-    L, a, b, c = diamond()
+    L, a, _b, _c = diamond()
     nodes = L.topo()
     w = GraphWidget(L, sliders={"a": (-3, 3, 0.1)})
     shape = watch(w, "structure")
@@ -34,12 +34,13 @@ def test_a_slide_re_evaluates_the_fixed_graph_and_sends_numbers_only():
     assert v["seq"] == 7 and v["error"] is None and v["stale"] is None
     assert v["key"] == w.structure["key"]
     acc = v["replays"]["accumulate"]["grad"]
-    assert (acc[0], acc[1], acc[3]) == (3 * (1.5 - 4) + (1.5 * 3 + 4), 1.5 * (1.5 - 4), (1.5 - 4) - (1.5 * 3 + 4))
+    assert (acc[0], acc[1], acc[3]) == (3 * (1.5 - 4) + (1.5 * 3 + 4), 1.5 * (1.5 - 4),
+                                        (1.5 - 4) - (1.5 * 3 + 4))
     assert w.sliders[0]["value"] == 1.5
 
 
 def test_a_slide_is_answered_in_one_message():
-    L, a, b, c = diamond()
+    L, _a, _b, _c = diamond()
     w = GraphWidget(L, sliders={"a": (-3, 3, 0.1), "c": (-5, 5)})
     messages = sent(w)
     slide(w, seq=3, a=0.5)
@@ -50,7 +51,7 @@ def test_a_slide_is_answered_in_one_message():
 
 
 def test_sliders_work_without_backward_and_follow_both_modes():
-    L, a, b, c = diamond()
+    L, a, _b, _c = diamond()
     w = GraphWidget(L, mode="compare", sliders={"c": (-5, 5)})
     v = slide(w, c=1.0)
     assert a.grad == 0.0                                # the user's grads are untouched
@@ -80,7 +81,7 @@ def overflowing():
 
 
 def test_a_slide_whose_replay_overflows_leaves_the_graph_exactly_as_before():
-    t, a, c = overflowing()
+    t, _a, c = overflowing()
     w = GraphWidget(t, sliders={"c": (0, 1e201)})
     held, values, sliders = state(t), w.values, w.sliders
     v = slide(w, seq=4, c=1e200)
@@ -92,7 +93,7 @@ def test_a_slide_whose_replay_overflows_leaves_the_graph_exactly_as_before():
 
 
 def test_a_failed_slide_on_a_stale_graph_restores_it_as_it_was():
-    L, a, b, c = diamond()
+    L, a, b, _c = diamond()
     w = GraphWidget(L, sliders={"b": (-3, 3)})
     a.data = 1e300                                      # by hand, no forward(): the graph is stale
     held = state(L)
@@ -117,7 +118,7 @@ def test_a_failed_slide_on_a_stale_graph_restores_it_as_it_was():
     ({"type": "slide", "seq": True, "values": {"a": 1.0}}, ["whole-number seq"]),
 ])
 def test_bad_slides_from_the_page_change_nothing_and_say_why(content, words):
-    L, a, b, c = diamond()
+    L, _a, _b, _c = diamond()
     w = GraphWidget(L, sliders={"a": (-3, 3)})
     held, data, sliders = state(L), w.values["data"], w.sliders
     w._on_message(w, content, [])

@@ -24,8 +24,9 @@ def test_notebook_runs(path):
     assert widgets, f"{path.name} must end in a working widget"
     # Every graph a lesson shows is a fresh forward pass that could be shown (no notice).
     states = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    graphs = [m["state"] for m in states.values() if m["state"].get("_anywidget_id", "").endswith("GraphWidget")]
+    graphs = [m["state"] for m in states.values()
+              if m["state"].get("_anywidget_id", "").endswith("GraphWidget")]
     assert graphs
     for g in graphs:
         assert g["values"]["key"] == g["structure"]["key"]
-        assert g["values"]["stale"] is None and g["values"]["error"] is None, (path.name, g["values"]["stale"])
+        assert g["values"]["stale"] is None and g["values"]["error"] is None, (path.name, g["values"])

@@ -5,11 +5,10 @@ import math
 import random
 
 import pytest
-
-from gradwidget import Value, nn
-from gradwidget import training
-from gradwidget.training import LossPlot, TrainingView
 from test_widget import state
+
+from gradwidget import Value, nn, training
+from gradwidget.training import LossPlot, TrainingView
 
 
 class FakeClock:
@@ -70,7 +69,7 @@ def test_example_graph_is_re_evaluated_not_rebuilt(clock):
 
 def sgd_step(model, xs, ys):
     """A loss of the model, its backward and an SGD update: the loss graph is now stale."""
-    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))
+    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)), Value(0.0))
     loss.label = "loss"
     model.zero_grad()
     loss.backward()
@@ -108,7 +107,8 @@ def test_example_graph_is_re_evaluated_as_a_transaction(clock):
     assert view.plot.losses == [1.0]
     p.data = 3.0
     view.flush()
-    assert view.graph.values["error"] is None and view.graph.values["data"][-1] == out.data == math.log(3e-300)
+    assert view.graph.values["error"] is None
+    assert view.graph.values["data"][-1] == out.data == math.log(3e-300)
 
 
 def test_example_graph_whose_replay_overflows_is_put_back(clock):

@@ -7,10 +7,10 @@ import pathlib
 
 import pytest
 import traitlets
+from test_seeds import diamond
 
 from gradwidget import Value
 from gradwidget.widget import MAX_NODES, GraphWidget, layout_engine
-from test_seeds import diamond
 
 MODES = json.loads((pathlib.Path(__file__).parents[1] / "gradwidget" / "modes.json").read_text())
 
@@ -90,7 +90,7 @@ def test_refresh_shows_what_the_graph_holds_and_says_it_is_stale():
 
 
 def test_stale_names_every_changed_leaf_and_an_unlabelled_root():
-    L, a, b, c = diamond()
+    L, a, _b, c = diamond()
     L.label = ""
     w = GraphWidget(L)
     a.data, c.data = 1.0, 0.0
@@ -104,7 +104,7 @@ def test_stale_names_every_changed_leaf_and_an_unlabelled_root():
 
 
 def test_refresh_after_forward_sends_values_only():
-    L, a, b, c = diamond()
+    L, a, _b, _c = diamond()
     w = GraphWidget(L)
     shape, numbers = changes(w, "structure"), changes(w, "values")
     a.data = 1.0
@@ -134,7 +134,7 @@ def test_a_shown_graph_does_not_change_what_backward_does():
 
 
 def test_backward_on_the_shown_root_sends_nothing(monkeypatch):
-    L, a, b, c = diamond()
+    L, a, _b, _c = diamond()
     w = GraphWidget(L)
     calls = []
     monkeypatch.setattr(GraphWidget, "refresh", lambda self, root=None: calls.append(root))
@@ -153,7 +153,7 @@ def test_refresh_of_a_graph_that_cannot_be_shown_keeps_everything_and_says_why()
     for bad in (float("nan"), float("inf"), "2", True):
         x.data = bad
         held = state(y)
-        with pytest.raises(ValueError, match="x.data is .*not a finite number"):
+        with pytest.raises(ValueError, match=r"x\.data is .*not a finite number"):
             w.refresh()
         assert state(y) == held
         assert w.values["data"] == values["data"] and w.values["key"] == values["key"]
@@ -289,7 +289,7 @@ def from_page(w, state):
     ("_engine", None),
 ])
 def test_the_page_cannot_set_what_python_computes(key, value):
-    L, a, b, c = diamond()
+    L, _a, _b, _c = diamond()
     w = GraphWidget(L, sliders={"a": (-3, 3)})
     before = {k: getattr(w, k) for k in ("structure", "sliders", "_engine")}
     data = w.values["data"]
