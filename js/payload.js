@@ -86,5 +86,15 @@ export function gradOf(node, name) {
   return isExpression(node) ? ["(", name, ").grad"] : [name, ".grad"];
 }
 
-// A node called by what it computes (no label), written with operators or spaces.
-const isExpression = (node) => !node.label && node.op !== "" && /[\s+\-*/]/.test(node.name ?? "");
+// A node called by what it computes (no label), with an operator outside parentheses:
+// "a*b", "-x" and "x**2" need them before ".grad", "tanh(a + b)" does not.
+function isExpression(node) {
+  if (node.label || !node.op || !node.name) return false;
+  let outside = node.name; // the name less every parenthesized part, innermost first
+  let before;
+  do {
+    before = outside;
+    outside = outside.replace(/\([^()]*\)/g, "");
+  } while (outside !== before);
+  return /[\s+\-*/]/.test(outside);
+}

@@ -49,7 +49,7 @@ describe("drawStructure", () => {
 
   test("a label is text: markup shows literally", () => {
     const evil = "<img src=x onerror=alert(1)>";
-    const structure = { ...diamond.structure, nodes: diamond.structure.nodes.map((n) => (n.id === 0 ? { ...n, label: evil } : n)) };
+    const structure = { ...diamond.structure, nodes: diamond.structure.nodes.map((n) => (n.id === 0 ? { ...n, label: evil, name: evil } : n)) };
     const { svg } = draw(structure);
     expect(svg.querySelector("img")).toBeNull();
     const g = svg.querySelector('g.gw-node[data-id="0"]');

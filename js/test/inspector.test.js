@@ -64,11 +64,13 @@ describe("explain", () => {
     expect(plainText(explain(s, data, moment, 3).forward)).toBe("y = (a + b) * a = 10");
     expect(plainText(explain(s, data, moment, 2).forward)).toBe("a + b = 5");
     expect(plainText(explain(s, data, moment, 2).grad[0].pieces)).toBe("(a + b).grad = ");
+    const call = { ...s, nodes: s.nodes.map((n) => (n.id === 2 ? { ...n, op: "tanh", name: "tanh(a + b)" } : n)) };
+    expect(plainText(explain(call, data, moment, 2).grad[0].pieces)).toBe("tanh(a + b).grad = ");
   });
 });
 
 test("renderExplanation writes text, strikes lost terms, never parses HTML", () => {
-  const s = { ...structure, nodes: structure.nodes.map((n) => (n.label === "c" ? { ...n, label: "<img src=x onerror=alert(1)>" } : n)) };
+  const s = { ...structure, nodes: structure.nodes.map((n) => (n.label === "c" ? { ...n, label: "<img src=x onerror=alert(1)>", name: "<img src=x onerror=alert(1)>" } : n)) };
   const el = document.createElement("div");
   renderExplanation(el, explain(s, values.data, at("overwrite"), id(structure, "c"), "overwrite"));
   expect(el.querySelector("img")).toBeNull();
