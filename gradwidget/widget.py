@@ -22,7 +22,7 @@ from ipywidgets import widget_serialization
 
 from . import engine
 from .controls import find_leaf, finite, slider_spec
-from .engine import Value
+from .engine import Value, lock, name
 from .graph import replay, snapshot
 from .protocol import SliderSpec, Structure, Values
 
@@ -34,8 +34,6 @@ _MODES = json.loads((_HERE / "modes.json").read_text())
 VIEWS = tuple(_MODES["views"])              # the values of the `mode` trait
 PANELS = tuple(dict.fromkeys(p for v in _MODES["views"].values() for p in v["panels"]))
 MAX_NODES = 100_000                         # the most `max_nodes` may be (a page's "Draw anyway")
-
-name = getattr(engine, "name", None) or (lambda v: v.label or v.op or repr(v.data))
 
 
 def _bundle(filename):
@@ -158,7 +156,8 @@ class GraphWidget(anywidget.AnyWidget):
         """
         root = self._root if root is None else self._check_root(root)
         try:
-            payload = self._payload(root)
+            with lock:                        # the graph read as a whole
+                payload = self._payload(root)
         except Exception as e:
             self._fail(e)
             raise
@@ -204,16 +203,17 @@ class GraphWidget(anywidget.AnyWidget):
         every node of the shown graph gets back its data, local derivatives and grad, and
         the page keeps its numbers and is told why. Returns the error, or None.
         """
-        saved = _save(self._root.topo())
-        try:
-            root = self._check_root(change() if change else self._root.forward())
-            structure, shape, values = self._payload(root)
-        except BaseException as e:
-            _restore(saved)
-            if not isinstance(e, Exception):
-                raise                         # KeyboardInterrupt: restored, and stopped
-            self._fail(e, seq)
-            return e
+        with lock:                            # no other thread's backward/forward in between
+            saved = _save(self._root.topo())
+            try:
+                root = self._check_root(change() if change else self._root.forward())
+                structure, shape, values = self._payload(root)
+            except BaseException as e:
+                _restore(saved)
+                if not isinstance(e, Exception):
+                    raise                     # KeyboardInterrupt: restored, and stopped
+                self._fail(e, seq)
+                return e
         self._show(root, structure, shape, {**values, "seq": seq}, sliders)
         return None
 
