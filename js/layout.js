@@ -16,7 +16,7 @@ import { nodeName } from "./payload.js";
 const NODE_H = 72; // leaves room under "grad" for the "×2" badge on the bottom border
 const MIN_W = 132; // room for "grad" plus the longest formatted number ("-1.235e-15")
 const PAD = 10;
-const LABEL_CHAR_W = 7.6; // bold 13px, a generous average so text never overflows
+const LABEL_CHAR_W = 8.6; // bold 13px: names like "x1*w1 + x2*w2" average 8.2-8.5 px a character in Chromium
 const OP_CHAR_W = 7.4; // 12px monospace
 const MAX_NAME_CHARS = 18;
 const RANKSEP = 72; // points between columns: room to write a contribution on an edge
