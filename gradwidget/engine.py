@@ -72,8 +72,8 @@ def _pow(x, k):
         raise ValueError("a negative number to a fractional power is complex")
     try:
         return out, k * x ** (k - 1)
-    except OverflowError:             # e.g. (1e-200) ** -1: the result fits, not its slope
-        return out, _INF
+    except OverflowError:             # e.g. (1e-200) ** -1: the result fits, its slope does not
+        return out, math.copysign(_INF, k) * math.copysign(1.0, x) ** (k - 1)
 
 
 def _exp(x):

@@ -1,6 +1,7 @@
 """Ops, the topological order, re-evaluation, and the errors for bad input."""
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -64,7 +65,6 @@ def test_value_rejects_non_numbers_and_non_finite(bad, kind):
 
 
 def test_value_accepts_ints_and_numpy_like_reals():
-    from fractions import Fraction
     assert Value(3).data == 3.0 and isinstance(Value(3).data, float)
     assert Value(Fraction(1, 4)).data == 0.25
 
@@ -82,7 +82,11 @@ def test_label_must_be_text():
     (lambda: Value(0.0, "x").log(), ValueError, ["log", "'x'"]),
     (lambda: Value(0.0, "x") ** -1, ZeroDivisionError, ["**", "'x'"]),
     (lambda: Value(-8.0, "x") ** 0.5, ValueError, ["**", "'x'", "complex"]),
-    (lambda: Value(0.0, "x") ** 0.5, ZeroDivisionError, ["**", "'x'"]),
+    (lambda: Value(0.0, "x") ** 0.5, ZeroDivisionError,
+     ["**0.5 of 'x' = 0.0", "derivative", "infinite at 0"]),
+    (lambda: Value(0.0, "x") ** -1, ZeroDivisionError, ["**-1 of 'x' = 0.0", "infinite"]),
+    (lambda: Value(1e-200, "x") ** -2, OverflowError, ["**-2", "'x'", "too large"]),
+    (lambda: Value(1e-200, "x") ** -1, OverflowError, ["**-1", "local derivative", "not finite"]),
     (lambda: Value(1.0, "x") / Value(0.0, "y"), ZeroDivisionError, ["/", "'x'", "'y'"]),
     (lambda: Value(1000.0, "x").exp(), OverflowError, ["exp", "'x'"]),
     (lambda: Value(1e200, "x") * Value(1e200, "y"), OverflowError, ["*", "'x'", "'y'"]),
@@ -98,6 +102,28 @@ def test_bad_input_names_the_op_the_value_and_the_label(make, kind, words):
         make()
     for w in words:
         assert w in str(err.value)
+
+
+def test_zero_to_a_fractional_power_is_not_called_a_division_by_zero():
+    with pytest.raises(ZeroDivisionError) as err:
+        Value(0.0) ** 0.5
+    assert "division" not in str(err.value)
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: Value(10 ** 400, "x"), ["Value(data) of 'x'", "an int of about 401 digits", "too large"]),
+    (lambda: Value(-10 ** 400), ["Value(data)", "401 digits", "too large"]),
+    (lambda: Value(Fraction(10 ** 400, 3)), ["Fraction", "too large"]),
+    (lambda: Value(2.0) ** 10 ** 400, ["exponent", "401 digits", "too large"]),
+    (lambda: Value(2.0) * 10 ** 400, ["other operand of *", "401 digits", "too large"]),
+])
+def test_a_number_too_large_for_a_float_is_named_without_printing_it(make, words):
+    with pytest.raises(ValueError) as err:
+        make()
+    message = str(err.value)
+    for w in words:
+        assert w in message
+    assert len(message) < 200
 
 
 def test_overflowing_backward_raises_and_keeps_previous_grads():

@@ -126,3 +126,52 @@ def test_replay_totals_match_backward_and_multi_is_exactly_reused_nodes(prog, da
         for s in r.steps:                                       # running totals add up
             for d in s.deposits:
                 assert d.value == snap.local[d.edge] * r.grad[d.out]
+
+
+def test_modes_are_the_replays_of_modes_json_in_order():
+    import json
+    import pathlib
+
+    import gradwidget.graph
+    spec = json.loads((pathlib.Path(gradwidget.graph.__file__).parent / "modes.json").read_text())
+    assert gradwidget.graph.MODES == tuple(spec["replays"]) == ("accumulate", "overwrite", "eager")
+
+
+def test_a_deposit_names_the_node_that_fired_out_and_the_input_into():
+    a = Value(1.0, "a")
+    b = a * 3.0
+    (d,) = [d for s in replay(b).steps for d in s.deposits if d.into == 0]
+    assert d._fields == ("edge", "into", "out", "slot", "value", "total")
+    assert (d.into, d.out, d.slot, d.value) == (0, 2, 0, 3.0)
+
+
+def test_structure_and_shape_carry_each_nodes_name():
+    a = Value(2.0, "a")
+    c = a * 2 + a
+    snap = snapshot(c)
+    assert [n["name"] for n in snap.structure()["nodes"]] == ["a", "2", "a*2", "a*2 + a"]
+    assert snap.names in snap.shape()
+    leaf = c.children[0].children[1]
+    leaf.data = 3.0                                   # an unlabelled leaf is named by its value
+    assert snapshot(c).structure()["nodes"][1]["name"] == "3"
+    assert snapshot(c).shape() != snap.shape()
+
+
+def test_explain_names_unlabelled_nodes_by_their_expression():
+    a = Value(1.0, "a")
+    c = a * 2 + a
+    r = replay(c)
+    assert r.explain(0) == "a.grad = 1 (from a*2 + a, right) + 2 (from a*2, left) = 3"
+    assert r.explain(2) == "(a*2).grad = 1 (from a*2 + a, left) = 1"
+    assert r.explain(3) == "(a*2 + a).grad = 1 (seed)"
+
+
+@pytest.mark.parametrize("bad, kind", [(-1, IndexError), (4, IndexError), (10**9, IndexError),
+                                       (True, TypeError), ("0", TypeError), (1.0, TypeError)])
+def test_explain_and_terms_refuse_an_id_outside_the_graph(bad, kind):
+    a = Value(1.0, "a")
+    r = replay(a * 2 + a)
+    with pytest.raises(kind, match="0 to 3"):
+        r.explain(bad)
+    with pytest.raises(kind, match="0 to 3"):
+        r.terms(bad)
