@@ -32,6 +32,7 @@ __all__ = ["Value", "name", "names", "lock", "NAME_LENGTH"]
 
 _INF = math.inf
 _NEG_INF = -math.inf
+_ZERO = 0.0             # the grad every node is made with (see _start)
 
 lock = threading.RLock()
 """Held while a graph's numbers are changed (backward, forward) or read as a whole (pickle,
@@ -187,7 +188,7 @@ class Value:
         self._label = ""
         self.label = label
         self.data = _number(data, f"Value(data) of {label!r}" if label else "Value(data)")
-        self.grad = 0.0
+        self.grad = _ZERO
         self._op = ""
         self._a = self._b = self._k = self._seen = None
         self._da = self._db = 0.0
@@ -326,11 +327,18 @@ class Value:
         """
         with lock:
             topo = self.topo()
-            before = []                      # every grad as it was, filled first
+            saved = []                       # (node, grad) of every grad the pass changes
+            started = False
             try:
-                _backpropagate(self, topo, accumulate, before)
+                leaves = _start(self, topo, accumulate, saved)
+                started = True
+                _deposit(self, topo, leaves, accumulate)
             except BaseException:            # also KeyboardInterrupt: never half a pass
-                for node, grad in zip(topo, before):
+                if started:                  # it wrote into nodes that held a fresh 0 too
+                    for node in topo:
+                        if node._a is not None:
+                            node.grad = _ZERO
+                for node, grad in saved:
                     node.grad = grad
                 raise
 
@@ -395,7 +403,7 @@ def method(self, other):
         return _node({op!r}, self, other)      # the op table raises the error
     out = _new(Value)
     out.data = data
-    out.grad = 0.0
+    out.grad = _ZERO
     out._label = ""
     out._op = {op!r}
     out._a = self
@@ -430,7 +438,7 @@ def _make(op, data, a, b, da, db, k=None):
     """A new node, the output of `op` on `a` (and `b`), its numbers already computed."""
     out = _new(Value)
     out.data = data
-    out.grad = 0.0
+    out.grad = _ZERO
     out._label = ""
     out._op = op
     out._a = a
@@ -479,21 +487,33 @@ def _rebuild(flat):
 
 # --- backward ----------------------------------------------------------------------------
 
-def _backpropagate(root, topo, accumulate, before):
-    """The pass itself; it first saves every grad in `before`, for `Value.backward` to put
-    back if it raises."""
+def _start(root, topo, accumulate, saved):
+    """Zero the inner nodes' grads and check the leaves' before a pass; returns the leaves.
+
+    Saves in `saved` each grad the pass will change, except the 0 a node was made with
+    (`_ZERO` itself, so a new graph, the usual case, saves nothing but its leaves).
+    """
     leaves = []
-    for node in topo:                        # inner nodes start from 0, leaves keep theirs
+    for node in topo:
         g = node.grad
-        before.append(g)
-        if node._a is not None:
-            node.grad = 0.0
-        else:
+        if node._a is None:                  # leaves keep their grad and add to it
             leaves.append(node)
-            if accumulate and (g.__class__ is not float or not _NEG_INF < g < _INF):
-                _check_grad(node, root)
+            saved.append((node, g))
+        elif g is not _ZERO:                 # inner nodes start from 0
+            saved.append((node, g))
+            node.grad = _ZERO
+    if accumulate:
+        for leaf in leaves:
+            g = leaf.grad
+            if g.__class__ is not float or not _NEG_INF < g < _INF:
+                _check_grad(leaf, root)
+    return leaves
+
+
+def _deposit(root, topo, leaves, accumulate):
+    """The pass itself: seed the root, then every edge deposits local * out.grad."""
     root.grad = root.grad + 1.0 if accumulate and root._a is None else 1.0
-    for node in reversed(topo):              # every edge deposits local * node.grad
+    for node in reversed(topo):
         a = node._a
         if a is not None:
             g = node.grad

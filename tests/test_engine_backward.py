@@ -36,6 +36,7 @@ def test_the_overflow_names_the_node_where_the_gradient_stopped_being_finite():
     L = (u * big) * big                  # data 1e300 is finite; dL/du = big * big is not
     with pytest.raises(FloatingPointError, match="gave 'u'"):
         L.backward()
+    assert all(v.grad == 0.0 for v in L.topo())          # a new graph stays all zeros
 
 
 def test_a_grad_that_is_not_a_float_is_refused_before_anything_changes():
@@ -92,10 +93,12 @@ class Interrupting(float):
         raise KeyboardInterrupt
 
 
-def test_an_interrupted_pass_is_undone():
+@pytest.mark.parametrize("passes_before", [0, 1])
+def test_an_interrupted_pass_is_undone(passes_before):
     x, w = Value(2.0, "x"), Value(3.0, "w")
     y = (x * w + x) * w
-    y.backward()
+    for _ in range(passes_before):
+        y.backward()
     x.grad = Interrupting(1.0)
     before = grads(y)
     with pytest.raises(KeyboardInterrupt):
