@@ -2,9 +2,10 @@
 // sends {type: "slide", seq, values: {name: value}}; Python re-evaluates the graph and
 // answers with new `values` carrying the same `seq` (and `error`, null or a message).
 // One slide is in flight at a time; positions moved meanwhile go in the next one, so a
-// fast drag never queues a backlog in the kernel. A slide that no kernel answers within
-// ANSWER_MS (kernel restarted, or a notebook restored from its saved state) puts the
-// sliders back and says so: nothing moved.
+// fast drag never queues a backlog in the kernel. A slide that cannot be sent (no comm:
+// the kernel was shut down) or that no kernel answers within ANSWER_MS (kernel restarted,
+// or a notebook restored from its saved state) puts the sliders back and says so: nothing
+// moved.
 import { formatNumber } from "./format.js";
 
 /** @typedef {import("./payload.js").SliderSpec} SliderSpec */
@@ -38,8 +39,13 @@ export function createSliders(doc, send, notify) {
   const flush = () => {
     if (inFlight !== null || !pending) return;
     inFlight = ++seq;
-    send({ type: "slide", seq: inFlight, values: pending });
+    const values = pending;
     pending = null;
+    try {
+      send({ type: "slide", seq: inFlight, values });
+    } catch { // no comm to send through: the kernel is gone (shut down)
+      return giveUp();
+    }
     timer = setTimeout(giveUp, ANSWER_MS);
   };
 

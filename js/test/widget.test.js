@@ -360,6 +360,15 @@ describe("sliders", () => {
     answer(model.sent[1].seq);
     expect(notice()).toBe("");
   });
+
+  test("with no comm to send through (kernel shut down), a slide is put back at once and the notice says why", async () => {
+    await show({ sliders: diamond.sliders });
+    model.send = () => { throw new Error("Cannot send"); }; // what the widget manager does then
+    expect(() => slide("a", 1)).not.toThrow();
+    expect(sliderValue("a")).toBe("2");
+    expect(notice()).toMatch(/^Sliders need a running kernel: /);
+    expect(grad("a")).toBe("4");
+  });
 });
 
 test("a new structure is laid out and drawn", async () => {
