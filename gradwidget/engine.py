@@ -41,15 +41,17 @@ graph.snapshot). Hold it yourself to do either from several threads at once."""
 
 # --- the op table: forward value and local derivatives, side by side -------------------
 
-# +, - and * make nine nodes in ten, so each is written once as a line of _HOT: its result
-# and its local derivatives as expressions of the inputs' data x and y. From that line
-# `_compile_hot` makes both its function in the table and its method on Value, which builds
-# the node inline (no table lookup, no tuple, one finiteness test). They cannot disagree.
+# +, -, * and relu make nearly every node of a network, so each is written once as a line
+# of _HOT: its result and its local derivatives as expressions of the inputs' data x (and
+# y). From that line `_compile_hot` makes both its function in the table and its method on
+# Value, which builds the node inline (no table lookup, no tuple, one finiteness test).
+# They cannot disagree.
 
-_HOT = {          # op: (method, result, d/dx, d/dy)
+_HOT = {          # op: (method, result, d/dx[, d/dy])
     "+": ("__add__", "x + y", "1.0", "1.0"),
     "-": ("__sub__", "x - y", "1.0", "-1.0"),
     "*": ("__mul__", "x * y", "y", "x"),
+    "relu": ("relu", "x if x > 0.0 else 0.0", "1.0 if x > 0.0 else 0.0"),
 }
 
 
@@ -102,13 +104,9 @@ def _sigmoid(x):
     return s, s * (1.0 - s)
 
 
-def _relu(x):
-    return (x, 1.0) if x > 0.0 else (0.0, 0.0)
-
-
-_OPS = {                          # + - * are added from _HOT, below the Value class
+_OPS = {                          # + - * relu are added from _HOT, below the Value class
     "/": _div, "neg": _neg, "**": _pow, "exp": _exp, "log": _log,
-    "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu,
+    "tanh": _tanh, "sigmoid": _sigmoid,
 }
 
 
@@ -228,7 +226,7 @@ class Value:
         label = f", label={self._label!r}" if self._label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # --- ops: +, - and * are made from _HOT after the class; the rest use the table ----
+    # --- ops: +, -, * and relu are made from _HOT below; the others use the table ------
 
     def __truediv__(self, other):
         return _node("/", self, _constant(other, "/"))
@@ -271,9 +269,6 @@ class Value:
 
     def sigmoid(self):
         return _node("sigmoid", self)
-
-    def relu(self):
-        return _node("relu", self)
 
     # --- the graph ------------------------------------------------------------------
 
@@ -390,35 +385,43 @@ class Value:
 _new = object.__new__
 
 _HOT_SOURCE = """\
-def table(x, y):
-    return {result}, {dx}, {dy}
+def table({x}):
+    return {result}, {slopes}
 
-def method(self, other):
-    if other.__class__ is not Value:
-        other = _constant(other, {op!r})
-    x = self.data
-    y = other.data
-    data = {result}
+def method(self{other}):
+{read}    data = {result}
     if not _NEG_INF < data < _INF:
-        return _node({op!r}, self, other)      # the op table raises the error
+        return _node({op!r}, self{other})      # the op table raises the error
     out = _new(Value)
     out.data = data
     out.grad = _ZERO
     out._label = ""
     out._op = {op!r}
     out._a = self
-    out._b = other
-    out._da = {dx}
-    out._db = {dy}
+    out._b = {b}
+    out._da = {da}
+    out._db = {db}
     out._k = out._seen = None
     return out
+"""
+_READ_ONE = "    x = self.data\n"
+_READ_TWO = """\
+    if other.__class__ is not Value:
+        other = _constant(other, {op!r})
+    x = self.data
+    y = other.data
 """
 
 
 def _compile_hot(op):
     """The table function and the Value method of a `_HOT` op, from its one line."""
-    method, result, dx, dy = _HOT[op]
-    source = _HOT_SOURCE.format(op=op, result=result, dx=dx, dy=dy)
+    method, result, *slopes = _HOT[op]
+    two = len(slopes) == 2
+    source = _HOT_SOURCE.format(
+        op=op, result=result, slopes=", ".join(slopes), x="x, y" if two else "x",
+        other=", other" if two else "", b="other" if two else "None",
+        da=slopes[0], db=slopes[1] if two else "0.0",
+        read=_READ_TWO.format(op=op) if two else _READ_ONE)
     filename = f"<gradwidget.engine _HOT[{op!r}]>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     made = {}
