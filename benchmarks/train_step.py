@@ -41,7 +41,7 @@ def make_autograd_step(Value, MLP, X, Y, seed=1337):
     def loss():
         inputs = [list(map(Value, x)) for x in X]
         scores = list(map(model, inputs))
-        losses = [(1 + -yi * si).relu() for yi, si in zip(Y, scores)]
+        losses = [(1 + -yi * si).relu() for yi, si in zip(Y, scores, strict=True)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = 1e-4 * sum(p * p for p in params)
         return data_loss + reg_loss
@@ -69,14 +69,14 @@ def make_torch_step(X, Y, seed=1337):
                          for _ in range(sizes[i])],
                         torch.tensor(0.0, dtype=torch.float64, requires_grad=True))
                        for _ in range(sizes[i + 1])])
-    params = [p for layer in layers for w, b in layer for p in w + [b]]
+    params = [p for layer in layers for w, b in layer for p in [*w, b]]
 
     def model(x):
         for i, layer in enumerate(layers):
             out = []
             for w, b in layer:
                 act = b
-                for wi, xi in zip(w, x):
+                for wi, xi in zip(w, x, strict=True):
                     act = act + wi * xi
                 out.append(act.relu() if i < 2 else act)
             x = out
@@ -84,7 +84,7 @@ def make_torch_step(X, Y, seed=1337):
 
     def step():
         inputs = [[torch.tensor(v, dtype=torch.float64) for v in x] for x in X]
-        losses = [(1 + -yi * model(xi)).relu() for xi, yi in zip(inputs, Y)]
+        losses = [(1 + -yi * model(xi)).relu() for xi, yi in zip(inputs, Y, strict=True)]
         data_loss = sum(losses) * (1.0 / len(losses))
         total = data_loss + 1e-4 * sum(p * p for p in params)
         for p in params:
@@ -132,6 +132,7 @@ def main():
 
     import micrograd.engine
     import micrograd.nn
+
     from gradwidget import Value, nn
 
     X, Y = moons()
@@ -166,7 +167,7 @@ def main():
     print(f"graph: {nodes} nodes; {args.rounds} alternated rounds{gc_note}; median per step")
     for name, m in med.items():
         print(f"  {name:<11} {m * 1e3:8.1f} ms   ({m / med['gradwidget']:.2f}x gradwidget's time)")
-    ratios = [m / g for m, g in zip(times["micrograd"], times["gradwidget"])]
+    ratios = [m / g for m, g in zip(times["micrograd"], times["gradwidget"], strict=True)]
     print(f"speed-up over micrograd: {statistics.median(ratios):.2f}x (median of the per-round "
           f"ratios: {', '.join(f'{r:.2f}' for r in ratios)})")
     print(f"memory per node: gradwidget {gw_bytes:.0f} B, micrograd {mg_bytes:.0f} B "

@@ -28,7 +28,7 @@ import math
 import threading
 from numbers import Real
 
-__all__ = ["Value", "name", "names", "lock", "NAME_LENGTH"]
+__all__ = ["NAME_LENGTH", "Value", "lock", "name", "names"]
 
 _INF = math.inf
 _NEG_INF = -math.inf
@@ -180,7 +180,7 @@ class Value:
     `backward()` deposits two contributions into `a.grad`.
     """
 
-    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_k", "_seen")
+    __slots__ = ("_a", "_b", "_da", "_db", "_k", "_label", "_op", "_seen", "data", "grad")
 
     def __init__(self, data, label=""):
         self._label = ""

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from .engine import Value, lock, names
 
-__all__ = ["Snapshot", "Deposit", "Step", "Replay", "snapshot", "replay", "MODES"]
+__all__ = ["MODES", "Deposit", "Replay", "Snapshot", "Step", "replay", "snapshot"]
 
 # The replay modes, in order, from their one definition (shared with the page).
 MODES = tuple(json.loads(resources.files(__package__).joinpath("modes.json").read_text("utf-8"))["replays"])
@@ -58,7 +58,7 @@ class Snapshot:
     def structure(self):
         """The graph's shape as the widget's `structure` trait (see docs/protocol.md)."""
         nodes = [{"id": i, "label": v.label, "op": v.op, "name": n}
-                 for i, (v, n) in enumerate(zip(self.values, self.names))]
+                 for i, (v, n) in enumerate(zip(self.values, self.names, strict=True))]
         edges = [{"id": e, "src": s, "dst": d, "slot": k} for e, (s, d, k) in enumerate(self.edges)]
         key = hashlib.blake2b(json.dumps([nodes, edges, self.root]).encode(), digest_size=12)
         return {"key": key.hexdigest(), "root": self.root, "nodes": nodes, "edges": edges}
@@ -79,7 +79,7 @@ def snapshot(root):
         ids = {id(v): i for i, v in enumerate(order)}
         edges, local = [], []
         for dst, v in enumerate(order):
-            for slot, (child, d) in enumerate(zip(v.children, v.local_grads)):
+            for slot, (child, d) in enumerate(zip(v.children, v.local_grads, strict=True)):
                 edges.append((ids[id(child)], dst, slot))
                 local.append(d)
     inputs = [[] for _ in order]

@@ -6,7 +6,7 @@ from .engine import Value
 
 _add, _mul = Value.__add__, Value.__mul__     # called directly: cheaper than `+` and `*`
 
-__all__ = ["Module", "Neuron", "Layer", "MLP"]
+__all__ = ["MLP", "Layer", "Module", "Neuron"]
 
 
 class Module:
@@ -33,12 +33,12 @@ class Neuron(Module):
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(x)}")
         act = self.b                    # b + w0*x0 + w1*x1 + …, as micrograd's sum()
-        for wi, xi in zip(self.w, x):
+        for wi, xi in zip(self.w, x, strict=True):
             act = _add(act, _mul(wi, xi))     # act + wi * xi, minus the operators' dispatch
         return act.relu() if self.nonlin else act
 
     def parameters(self):
-        return self.w + [self.b]
+        return [*self.w, self.b]
 
     def __repr__(self):
         return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
@@ -64,7 +64,7 @@ class MLP(Module):
     """`MLP(2, [16, 16, 1])`: relu hidden layers and a linear output layer."""
 
     def __init__(self, nin, nouts):
-        sz = [nin] + list(nouts)
+        sz = [nin, *nouts]
         self.layers = [Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1)
                        for i in range(len(nouts))]
 

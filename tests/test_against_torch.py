@@ -2,6 +2,7 @@
 central finite differences. hypothesis draws the programs."""
 
 import math
+import operator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,26 +18,30 @@ UNARY = ["neg", "tanh", "sigmoid", "exp", "log", "relu", "**2", "**3", "**-1", "
 
 def apply(op, x, y, lib):
     """One op on gradwidget Values (lib='gw') or torch tensors (lib='torch')."""
-    if op == "+": return x + y
-    if op == "-": return x - y
-    if op == "*": return x * y
-    if op == "/": return x / y
-    if op == "neg": return -x
-    if op.startswith("**"): return x ** float(op[2:])
-    if lib == "torch":
-        return getattr(torch, op)(x)
-    return getattr(x, op)()
+    binary = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+    if op in binary:
+        return binary[op](x, y)
+    if op == "neg":
+        return -x
+    if op.startswith("**"):
+        return x ** float(op[2:])
+    return getattr(torch, op)(x) if lib == "torch" else getattr(x, op)()
 
 
 def admissible(op, x, y):
     """Skip ops that are undefined, non-smooth, or ill-conditioned at these data."""
-    if op == "/" and abs(y) < 0.1: return False
-    if op == "log" and x < 0.1: return False
-    if op == "exp" and x > 5: return False
-    if op == "**-1" and abs(x) < 0.1: return False
-    if op == "**0.5" and x < 0.1: return False
-    if op == "relu" and abs(x) < 1e-3: return False
-    if op in ("**3", "**2", "*") and (abs(x) > 1e3 or abs(y or 0) > 1e3): return False
+    if op == "/":
+        return abs(y) >= 0.1
+    if op in ("log", "**0.5"):
+        return x >= 0.1
+    if op == "exp":
+        return x <= 5
+    if op == "**-1":
+        return abs(x) >= 0.1
+    if op == "relu":
+        return abs(x) >= 1e-3
+    if op in ("**3", "**2", "*"):
+        return abs(x) <= 1e3 and abs(y or 0) <= 1e3
     return True
 
 
@@ -78,7 +83,7 @@ def test_gradients_match_pytorch_float64(steps, data):
     assert out.data == pytest.approx(tout.item(), rel=1e-12, abs=1e-12)
     out.backward()
     tout.backward()
-    for x, tx in zip(xs, txs):
+    for x, tx in zip(xs, txs, strict=True):
         expect = 0.0 if tx.grad is None else tx.grad.item()
         assert x.grad == pytest.approx(expect, rel=1e-9, abs=1e-9), x.label
 
@@ -90,7 +95,7 @@ def test_gradients_match_finite_differences(steps, data):
     out.backward()
     h = 1e-6
     for k, x in enumerate(xs):
-        def at(shift):
+        def at(shift, k=k):
             moved = list(data)
             moved[k] += shift
             try:
@@ -113,7 +118,7 @@ def test_forward_re_evaluation_equals_rebuilding(steps, data):
         fresh = build(kept, moved, "gw", check=False)[0]
     except (ArithmeticError, ValueError):
         return
-    for x, v in zip(xs, moved):
+    for x, v in zip(xs, moved, strict=True):
         x.data = v
     try:
         out.forward()

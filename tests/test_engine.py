@@ -136,12 +136,17 @@ def test_overflowing_backward_raises_and_keeps_previous_grads():
     assert x.grad == 5.0 and big1.grad == 0.0 and big2.grad == 0.0
 
 
+def labelled(v, label):
+    v.label = label
+    return v
+
+
 def test_topological_order_is_depth_first_in_argument_order():
     a, b, c = Value(2.0, "a"), Value(3.0, "b"), Value(4.0, "c")
-    d = a * b; d.label = "d"
-    e = d + c; e.label = "e"
-    f = a - c; f.label = "f"
-    L = e * f; L.label = "L"
+    d = labelled(a * b, "d")
+    e = labelled(d + c, "e")
+    f = labelled(a - c, "f")
+    L = labelled(e * f, "L")
     assert [v.label for v in L.topo()] == ["a", "b", "d", "c", "e", "f", "L"]
 
 

@@ -1,10 +1,10 @@
 """A failed backward() leaves every .grad as it was and says why; threads get exact sums."""
 
-import math
 import sys
 import threading
 
 import pytest
+from test_engine import labelled
 
 from gradwidget import Value
 
@@ -16,8 +16,8 @@ def grads(root):
 
 def test_an_overflow_leaves_inner_and_root_grads_as_they_were():
     a, c = Value(1e-300, "a"), Value(1.0, "c")
-    m = a * c; m.label = "m"
-    t = m * c; t.label = "t"
+    m = labelled(a * c, "m")
+    t = labelled(m * c, "t")
     t.backward()
     before = grads(t)
     c.data = 1e200
@@ -32,7 +32,7 @@ def test_an_overflow_leaves_inner_and_root_grads_as_they_were():
 
 def test_the_overflow_names_the_node_where_the_gradient_stopped_being_finite():
     x, small, big = Value(1.0, "x"), Value(1e-300, "small"), Value(1e300, "big")
-    u = x * small; u.label = "u"
+    u = labelled(x * small, "u")
     L = (u * big) * big                  # data 1e300 is finite; dL/du = big * big is not
     with pytest.raises(FloatingPointError, match="gave 'u'"):
         L.backward()

@@ -3,13 +3,13 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_seeds import diamond
 
 from gradwidget import Value, replay, snapshot
-from test_seeds import diamond
 
 
 def labelled_diamond():
-    L, a, b, c = diamond()
+    L = diamond()[0]
     e, f = L.children
     d = e.children[0]
     for v, name in ((d, "d"), (e, "e"), (f, "f"), (L, "L")):

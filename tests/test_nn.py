@@ -30,7 +30,7 @@ def test_zero_grad_and_a_training_step_reduce_the_loss():
     Y = [1.0, -1.0, -1.0, 1.0]
 
     def loss():
-        return sum((model(x) - y) ** 2 for x, y in zip(X, Y))
+        return sum((model(x) - y) ** 2 for x, y in zip(X, Y, strict=True))
 
     first = loss().data
     for _ in range(30):

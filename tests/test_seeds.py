@@ -96,7 +96,7 @@ def test_tanh_neuron_with_the_bug():
     # No value is used twice in the neuron, so the bug changes nothing there.
     o, x1, x2, w1, w2, b = neuron()
     o.backward(accumulate=False)
-    assert (x1.grad, w1.grad, x2.grad, w2.grad) == pytest.approx((-1.5, 1.0, 0.5, 0.0))
+    assert (x1.grad, w1.grad, x2.grad, w2.grad, b.grad) == pytest.approx((-1.5, 1.0, 0.5, 0.0, 0.5))
 
 
 def test_backward_twice_accumulates_leaves_only():
