@@ -2,10 +2,9 @@
 // sends {type: "slide", seq, values: {name: value}}; Python re-evaluates the graph and
 // answers with new `values` carrying the same `seq` (and `error`, null or a message).
 // One slide is in flight at a time; positions moved meanwhile go in the next one, so a
-// fast drag never queues a backlog in the kernel. A slide that cannot be sent (no comm:
-// the kernel was shut down) or that no kernel answers within ANSWER_MS (kernel restarted,
-// or a notebook restored from its saved state) puts the sliders back and says so: nothing
-// moved.
+// fast drag never queues a backlog in the kernel. A slide that no kernel answers within
+// ANSWER_MS (kernel restarted or shut down, or a notebook restored from its saved state)
+// puts the sliders back and says so: nothing moved.
 import { formatNumber } from "./format.js";
 
 /** @typedef {import("./payload.js").SliderSpec} SliderSpec */
@@ -41,12 +40,13 @@ export function createSliders(doc, send, notify) {
     inFlight = ++seq;
     const values = pending;
     pending = null;
+    timer = setTimeout(giveUp, ANSWER_MS);
     try {
       send({ type: "slide", seq: inFlight, values });
-    } catch { // no comm to send through: the kernel is gone (shut down)
-      return giveUp();
+    } catch {
+      // No comm to send through (the kernel was restarted or shut down): no answer will
+      // come, and the timer says so as for any unanswered slide.
     }
-    timer = setTimeout(giveUp, ANSWER_MS);
   };
 
   function giveUp() {
