@@ -121,7 +121,8 @@ def write(out=OUT):
 
 def dumps(data):
     """One line per trait, compact inside: small files whose diffs still say which trait."""
-    lines = (f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in data.items())
+    compact = {"separators": (",", ":"), "allow_nan": False}
+    lines = (f"{json.dumps(k)}: {json.dumps(v, **compact)}" for k, v in data.items())
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 

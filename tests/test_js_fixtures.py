@@ -16,9 +16,10 @@ def test_committed_js_fixtures_are_what_python_sends_today(tmp_path):
     fresh = {p.name: p.read_text() for p in tmp_path.glob("*.json")}
     committed = {p.name: p.read_text() for p in COMMITTED.glob("*.json")}
     assert fresh, "scripts/js_fixtures.py wrote no fixture"
-    assert sorted(committed) == sorted(fresh), "run `python scripts/js_fixtures.py` and commit js/test/fixtures/"
+    again = "run `python scripts/js_fixtures.py` and commit js/test/fixtures/"
+    assert sorted(committed) == sorted(fresh), again
     stale = [name for name in fresh if committed[name] != fresh[name]]
-    assert not stale, f"{stale} differ from what Python sends: run `python scripts/js_fixtures.py` and commit them"
+    assert not stale, f"{stale} differ from what Python sends: {again}"
 
 
 def test_each_fixture_is_a_whole_payload():

@@ -22,6 +22,7 @@ from playwright.async_api import async_playwright
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 from js_fixtures import layered_payload  # noqa: E402
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -33,7 +34,8 @@ SHOTS = [
     ("diamond-compare-dark-step3", "case=diamond&mode=compare&theme=dark",
      ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight", "click:g.gw-node[data-label=c]"]),
     ("doubled-a-plus-a", "case=doubled", ["hover:a"]),
-    ("label-is-text-and-isolated", "case=evil", ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover-id:3"]),
+    ("label-is-text-and-isolated", "case=evil",
+     ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover-id:3"]),
     ("two-widgets-compare", "case=diamond&mode=compare&widgets=2", []),
     ("neuron-names", "case=neuron", ["key:Home", "hover-id:8"]),
     ("stale-and-no-kernel", "case=sliders&nokernel=1", ["stale", "slide:a", "wait:3300"]),
@@ -44,7 +46,8 @@ SHOTS = [
     ("no-worker-fallback", "case=diamond&noworker=1", []),
 ]
 
-READY = "document.querySelector('.gradwidget')?.dataset.state && document.querySelector('.gradwidget').dataset.state !== 'layout'"
+READY = ("document.querySelector('.gradwidget')?.dataset.state"
+         " && document.querySelector('.gradwidget').dataset.state !== 'layout'")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -100,7 +103,8 @@ async def screenshots(browser, base, out, errors):
                 await page.keyboard.press("ArrowRight")
             elif kind == "stale":      # what Python sends after leaf data changed without forward()
                 await page.evaluate("""() => { const m = window.harness.model;
-                  m.set('values', { ...m.get('values'), stale: 'a.data changed since the last forward(): call L.forward() to recompute' }); }""")
+                  const stale = 'a.data changed since the last forward(): call L.forward() to recompute';
+                  m.set('values', { ...m.get('values'), stale }); }""")
             elif kind == "wait":
                 await page.wait_for_timeout(int(arg))
         await page.wait_for_timeout(100)
@@ -161,7 +165,8 @@ TIMINGS_JS = """async (sizes) => {
     steps.push(performance.now() - t);
   }
   steps.sort((a, b) => a - b);
-  results.valuesUpdate200 = { nodes: graph.structure.nodes.length, medianMs: +times[10].toFixed(2), maxMs: +times[19].toFixed(2) };
+  results.valuesUpdate200 = { nodes: graph.structure.nodes.length,
+    medianMs: +times[10].toFixed(2), maxMs: +times[19].toFixed(2) };
   results.step200 = { medianMs: +steps[10].toFixed(2), maxMs: +steps[19].toFixed(2) };
   return results;
 }"""

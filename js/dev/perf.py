@@ -2,24 +2,24 @@
 
 Usage (from the repo root, after `npm run build`):
     python js/dev/perf.py [--sizes 200,2000] [--repeat 5] [--width 1100]
-For each size: a layered graph made by Python (js/dev/random.json, see check.py) is laid out once (the engine caches
-the answer), then drawn `repeat` more times from the cached layout, so the numbers are the
-browser's own cost: `draw` = set structure -> data-state "drawn" (JS: parse, build, insert,
-first values), `paint` = -> next frame (requestAnimationFrame + 0 ms timeout: style,
-layout, paint), plus Chromium's style-recalc and layout time over the whole run. Then
-values-only refreshes: JS time (the widget's own data-refresh-ms) and time to next frame.
+For each size: a layered graph made by Python (js/dev/random.json, see check.py) is laid out
+once (the engine caches the answer), then drawn `repeat` more times from the cached layout,
+so the numbers are the browser's own cost: `draw` = set structure -> data-state "drawn" (JS:
+parse, build, insert, first values), `paint` = -> next frame (requestAnimationFrame + 0 ms
+timeout: style, layout, paint), plus Chromium's style-recalc and layout time over the whole
+run. Then values-only refreshes: JS time (the widget's own data-refresh-ms) and time to next
+frame.
 Prints medians and (min-max).
 """
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from check import ARGS, READY, serve  # noqa: E402
+from check import ARGS, READY, serve
 
 JS = """async ({ n, repeat, refreshes }) => {
   const graph = await (await fetch(`/js/dev/random.json?n=${n}&seed=3`)).json();
@@ -87,7 +87,8 @@ async def main():
             before = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
             r = await page.evaluate(JS, {"n": n, "repeat": args.repeat, "refreshes": args.refreshes})
             after = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
-            spent = {k: (after[k] - before[k]) * 1000 for k in ("ScriptDuration", "RecalcStyleDuration", "LayoutDuration")}
+            spent = {k: (after[k] - before[k]) * 1000
+                     for k in ("ScriptDuration", "RecalcStyleDuration", "LayoutDuration")}
             print(f"{n:>5} ({r['nodes']} nodes): draw {stats([d['draw'] for d in r['draws']])} | "
                   f"paint {stats([d['paint'] for d in r['draws']])} | "
                   f"values js {stats([v['js'] for v in r['values']])} | "
