@@ -2,8 +2,9 @@
 
 MLP(2, [16, 16, 1]) on 100 points, hinge loss + 1e-4 L2 (about 65,800 nodes); one step is
 loss + zero_grad + backward + SGD update. Engines: gradwidget, micrograd 0.1.0 (PyPI) and
-PyTorch with scalar float64 tensors (same graph, op by op). Also memory per graph node
-(tracemalloc) for gradwidget and micrograd.
+PyTorch with scalar float64 tensors (same graph, op by op). Times are CPU time of this
+process (time.process_time), so other work on the machine counts less. Also memory per
+graph node (tracemalloc) for gradwidget and micrograd.
 
     python benchmarks/train_step.py [--rounds 7] [--block 5] [--no-gc]
 """
@@ -138,38 +139,48 @@ def main():
     X, Y = moons()
     gw_loss, gw_step = make_autograd_step(Value, nn.MLP, X, Y)
     mg_loss, mg_step = make_autograd_step(micrograd.engine.Value, micrograd.nn.MLP, X, Y)
-    engines = {"gradwidget": gw_step, "micrograd": mg_step}
+    peers = {"micrograd": mg_step}
     if not args.no_torch:
-        engines["torch"] = make_torch_step(X, Y)
+        peers["torch"] = make_torch_step(X, Y)
 
     # The same model and data give the same loss in both micrograd-shaped engines.
     assert abs(gw_loss().data - mg_loss().data) < 1e-9
 
-    times = {name: [] for name in engines}
-    for _ in range(args.rounds):                  # alternate, so load hits all alike
-        for name, step in engines.items():
-            gc.collect()                          # nobody pays for the previous engine's garbage
-            if args.no_gc:
-                gc.disable()
-            t = time.process_time()
-            for _ in range(args.block):
-                step()
-            times[name].append((time.process_time() - t) / args.block)
-            gc.enable()
+    def timed(step):
+        gc.collect()                              # nobody pays for the previous engine's garbage
+        if args.no_gc:
+            gc.disable()
+        t = time.process_time()
+        for _ in range(args.block):
+            step()
+        gc.enable()
+        return (time.process_time() - t) / args.block
+
+    # Each peer is alternated with gradwidget in rounds of its own, who goes first swapping
+    # every round: a step that runs right after PyTorch's (half a second of allocations) is
+    # slower, and that must not land on one engine more than on the other.
+    times = {}
+    for peer, step in peers.items():
+        pair = {"gradwidget": gw_step, peer: step}
+        times[peer] = {name: [] for name in pair}
+        for r in range(args.rounds):
+            for name in (list(pair) if r % 2 == 0 else list(pair)[::-1]):
+                times[peer][name].append(timed(pair[name]))
 
     gw_bytes, nodes = bytes_per_node(gw_loss, lambda v: v.children)
     mg_bytes, _ = bytes_per_node(mg_loss, lambda v: v._prev)
 
-    med = {name: statistics.median(ts) for name, ts in times.items()}
     gc_note = ", cycle collector off inside steps" if args.no_gc else ""
     if args.block > 1:
         gc_note += f", blocks of {args.block} consecutive steps"
-    print(f"graph: {nodes} nodes; {args.rounds} alternated rounds{gc_note}; median per step")
-    for name, m in med.items():
-        print(f"  {name:<11} {m * 1e3:8.1f} ms   ({m / med['gradwidget']:.2f}x gradwidget's time)")
-    ratios = [m / g for m, g in zip(times["micrograd"], times["gradwidget"], strict=True)]
-    print(f"speed-up over micrograd: {statistics.median(ratios):.2f}x (median of the per-round "
-          f"ratios: {', '.join(f'{r:.2f}' for r in ratios)})")
+    print(f"graph: {nodes} nodes; {args.rounds} rounds alternated with each peer{gc_note}; "
+          "median per step")
+    for peer, pair in times.items():
+        gw, other = (statistics.median(pair[name]) for name in ("gradwidget", peer))
+        ratios = [p / g for p, g in zip(pair[peer], pair["gradwidget"], strict=True)]
+        print(f"  vs {peer:<10} gradwidget {gw * 1e3:7.1f} ms, {peer} {other * 1e3:7.1f} ms: "
+              f"speed-up {statistics.median(ratios):.2f}x (median of the per-round ratios: "
+              f"{', '.join(f'{r:.2f}' for r in ratios)})")
     print(f"memory per node: gradwidget {gw_bytes:.0f} B, micrograd {mg_bytes:.0f} B "
           f"({mg_bytes / gw_bytes:.1f}x less)")
 

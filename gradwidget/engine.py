@@ -295,11 +295,17 @@ class Value:
                     if a is None:
                         order.append(node)
                         break
-                    stack.append(node)
-                    stack.append(None)
                     b = node._b
                     if b is not None and b._seen is not seen:
+                        stack.append(node)       # emitted after a's inputs, then b's
+                        stack.append(None)
                         stack.append(b)
+                    elif a._seen is seen:        # every input is emitted already
+                        order.append(node)
+                        break
+                    else:
+                        stack.append(node)       # emitted after a's inputs
+                        stack.append(None)
                     node = a
         return order
 

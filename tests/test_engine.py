@@ -1,9 +1,12 @@
 """Ops, the topological order, re-evaluation, and the errors for bad input."""
 
 import math
+import operator
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gradwidget import Value
 
@@ -190,3 +193,36 @@ def test_forward_checks_leaf_data_set_by_hand():
     x.data = "3"
     with pytest.raises(TypeError, match="'x'"):
         y.forward()
+
+
+def recursive_topo(root):
+    """micrograd's build_topo, children in argument order: the reference order."""
+    order, seen = [], set()
+
+    def build(v):
+        if id(v) not in seen:
+            seen.add(id(v))
+            for child in v.children:
+                build(child)
+            order.append(v)
+
+    build(root)
+    return order
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["+", "*", "-", "relu", "tanh"]), st.integers(0, 99),
+                          st.integers(0, 99)), min_size=1, max_size=60),
+       st.integers(1, 5))
+def test_topo_is_the_recursive_depth_first_order(prog, n_leaves):
+    pool = [Value(float(i), f"x{i}") for i in range(n_leaves)]
+    for op, i, j in prog:
+        x, y = pool[-1 - i % len(pool)], pool[-1 - j % len(pool)]     # mostly recent nodes
+        try:
+            pool.append({"+": operator.add, "*": operator.mul, "-": operator.sub,
+                         "relu": lambda x, _: x.relu(), "tanh": lambda x, _: x.tanh()}[op](x, y))
+        except OverflowError:                               # a product squared too often
+            continue
+    for root in (pool[-1], pool[len(pool) // 2]):
+        assert root.topo() == recursive_topo(root)
+        assert root.topo() == root.topo()                  # a second search, same marks reused
