@@ -331,14 +331,13 @@ class Value:
             saved = []                       # (node, grad) of every grad the pass changes
             started = False
             try:
-                leaves = _start(self, topo, accumulate, saved)
+                _start(self, topo, accumulate, saved)
                 started = True
-                _deposit(self, topo, leaves, accumulate)
+                _deposit(self, topo, accumulate)
             except BaseException:            # also KeyboardInterrupt: never half a pass
-                if started:                  # it wrote into nodes that held a fresh 0 too
+                if started:                  # it also wrote into grads that were a fresh 0
                     for node in topo:
-                        if node._a is not None:
-                            node.grad = _ZERO
+                        node.grad = _ZERO
                 for node, grad in saved:
                     node.grad = grad
                 raise
@@ -497,51 +496,47 @@ def _rebuild(flat):
 # --- backward ----------------------------------------------------------------------------
 
 def _start(root, topo, accumulate, saved):
-    """Zero the inner nodes' grads and check the leaves' before a pass; returns the leaves.
+    """Before a pass: zero the inner nodes' grads and check the leaves' ones.
 
-    Saves in `saved` each grad the pass will change, except the 0 a node was made with
-    (`_ZERO` itself, so a new graph, the usual case, saves nothing but its leaves).
+    Saves in `saved` every grad that is not the 0 a node was made with (`_ZERO` itself:
+    a new graph, the usual case, has nothing to save but its leaves' grads).
     """
-    leaves = []
     for node in topo:
         g = node.grad
-        if node._a is None:                  # leaves keep their grad and add to it
-            leaves.append(node)
+        if g is not _ZERO:
             saved.append((node, g))
-        elif g is not _ZERO:                 # inner nodes start from 0
-            saved.append((node, g))
-            node.grad = _ZERO
-    if accumulate:
-        for leaf in leaves:
-            g = leaf.grad
-            if g.__class__ is not float or not _NEG_INF < g < _INF:
-                _check_grad(leaf, root)
-    return leaves
+            if node._a is not None:          # inner nodes start from 0
+                node.grad = _ZERO
+            elif accumulate and (g.__class__ is not float or not _NEG_INF < g < _INF):
+                _check_grad(node, root)      # a leaf adds to its grad: it must be a number
 
 
-def _deposit(root, topo, leaves, accumulate):
+def _deposit(root, topo, accumulate):
     """The pass itself: seed the root, then every edge deposits local * out.grad."""
     root.grad = root.grad + 1.0 if accumulate and root._a is None else 1.0
+    leaves = []
     for node in reversed(topo):
         a = node._a
-        if a is not None:
-            g = node.grad
-            b = node._b
-            if accumulate:
-                a.grad += node._da * g
-                if b is not None:
-                    b.grad += node._db * g
-            else:                            # the `=` bug, on purpose
-                a.grad = node._da * g
-                if b is not None:
-                    b.grad = node._db * g
+        if a is None:
+            leaves.append(node)
+            continue
+        g = node.grad
+        b = node._b
+        if accumulate:
+            a.grad += node._da * g
+            if b is not None:
+                b.grad += node._db * g
+        else:                                # the `=` bug, on purpose
+            a.grad = node._da * g
+            if b is not None:
+                b.grad = node._db * g
     for leaf in leaves:                      # a non-finite grad always reaches a leaf
         if not _NEG_INF < leaf.grad < _INF:
             raise _overflowed(root, topo)
 
 
 def _check_grad(leaf, root):
-    """Refuse a leaf grad that backward() could not add to, before anything is written."""
+    """Refuse a leaf grad that backward() could not add to, before the pass begins."""
     g = leaf.grad
     if isinstance(g, bool) or not isinstance(g, float):
         raise TypeError(
