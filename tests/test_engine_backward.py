@@ -106,6 +106,33 @@ def test_an_interrupted_pass_is_undone(passes_before):
     assert grads(y) == before
 
 
+def together(*work):
+    """Run each function in a thread of its own, all at once, the interpreter switching
+    threads as often as it can; re-raises the first error of any of them."""
+    start = threading.Barrier(len(work))
+    errors = []
+
+    def run(fn):
+        start.wait()
+        try:
+            fn()
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in work]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    if errors:
+        raise errors[0]
+
+
 def shared_graph(n=20_000):
     """x and w used many times; every grad is an integer, so sums are exact in any order."""
     x, w = Value(1.0, "x"), Value(2.0, "w")
@@ -120,22 +147,7 @@ def test_concurrent_backward_calls_add_exactly_one_pass_each():
     root.backward()
     one = {id(v): v.grad for v in root.topo()}
     x.grad = w.grad = 0.0
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)          # switch threads as often as the interpreter can
-    try:
-        start = threading.Barrier(4)
-
-        def run():
-            start.wait()
-            root.backward()
-
-        threads = [threading.Thread(target=run) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
+    together(*[root.backward] * 4)
     assert x.grad == 4 * one[id(x)] and w.grad == 4 * one[id(w)]
     inner = [v for v in root.topo() if v.children]
     assert all(v.grad == one[id(v)] for v in inner)      # each pass starts inner nodes from 0
@@ -160,14 +172,6 @@ def test_a_backward_pass_never_mixes_the_numbers_of_two_forward_passes():
             y.backward()
             got.append(x.grad)
 
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=move), threading.Thread(target=back)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
+    together(move, back)
+    assert len(got) == 40
     assert set(got) <= {2.0 * (n + 1), 3.0 * (n + 1)}   # all the old numbers or all the new
