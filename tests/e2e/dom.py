@@ -2,6 +2,8 @@
 docs/protocol.md only (.gradwidget, g.gw-node[data-id][data-label], .gw-data, .gw-grad,
 .gw-multi, .gw-active, .gw-edge[data-src][data-dst], aria-labelled buttons)."""
 
+import re
+
 # One entry per panel (.gw-panel; one, or two in compare mode), each with its nodes and edges.
 _JS_READ = """(root) => [...root.querySelectorAll('.gw-panel')].map(panel => ({
   title: (panel.querySelector('.gw-panel-title') || {}).textContent || null,
@@ -361,3 +363,231 @@ _JS_MARKERS = """() => [...document.querySelectorAll('.gradwidget')].map((widget
 def markers(page):
     """Per .gradwidget of the page: {widget, markers: [ids], edges: [{ref, id, marker, inside}]}."""
     return page.evaluate(_JS_MARKERS)
+
+
+# ---- the lesson layer: status, narration, edge labels (docs/protocol.md, issue 8) -----------
+
+# Whether an element is drawn: it has a box and neither it nor an ancestor (up to the
+# widget) hides it. Shared by the readers below.
+_JS_SHOWN = """const shown = (el, root) => {
+  if (!el || !el.isConnected) return false;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return false;
+  for (let e = el; e && e !== root.parentElement; e = e.parentElement) {
+    const s = getComputedStyle(e);
+    if (s.display === 'none' || s.visibility === 'hidden' || Number(s.opacity) === 0) return false;
+  }
+  return true;
+};"""
+
+_JS_LESSON = """(root) => { """ + _JS_SHOWN + """
+  const num = (t) => t ? {text: t.textContent, value: t.getAttribute('data-value'),
+                          shown: shown(t, root)} : null;
+  const panels = [...root.querySelectorAll('.gw-panel')];
+  return {
+    state: root.dataset.state,
+    status: (root.querySelector('.gw-step') || {}).textContent || '',
+    narration: [...root.querySelectorAll('.gw-narration')].map(n => ({
+      text: n.textContent, live: n.getAttribute('aria-live'), shown: shown(n, root),
+      panel: panels.indexOf(n.closest('.gw-panel')) })),
+    panels: panels.map(panel => ({
+      title: (panel.querySelector('.gw-panel-title') || {}).textContent || null,
+      svg: !!panel.querySelector('svg.gw-svg'),
+      text: panel.textContent,
+      nodes: [...panel.querySelectorAll('g.gw-node')].map(g => ({
+        id: Number(g.dataset.id), label: g.dataset.label, classes: [...g.classList],
+        data: num(g.querySelector('.gw-data')), grad: num(g.querySelector('.gw-grad')) })),
+      labels: [...panel.querySelectorAll('.gw-edge-label')].filter(l => shown(l, root)).map(l => {
+        const c = l.querySelector('.gw-contrib') || (l.classList.contains('gw-contrib') ? l : null);
+        return {edge: Number(l.dataset.edge ?? l.closest('[data-edge]')?.dataset.edge),
+                lost: l.classList.contains('gw-lost') || !!l.querySelector('.gw-lost'),
+                text: l.textContent, contrib: num(c)};
+      }),
+    })),
+  };
+}"""
+
+
+def read_lesson(widget):
+    """{state, status, narration: [{text, live, shown, panel (index, -1: the widget's)}],
+    panels: [{title, svg, text, nodes: [{id, label, classes, data, grad}], labels: [{edge,
+    lost, text, contrib}] (drawn edge labels only)}]} of the .gradwidget `widget`."""
+    return widget.evaluate(_JS_LESSON)
+
+
+def step_of(status):
+    """(k, n) of a status "Step k / n …"."""
+    m = re.search(r"Step\s+(\d+)\s*/\s*(\d+)", status or "")
+    assert m, f"no 'Step k / n' in the status {status!r}"
+    return int(m.group(1)), int(m.group(2))
+
+
+# Every element that shows a lost term (edge labels and the inspector's .gw-lost-term), with
+# each of its text pieces that holds a digit: the text, whether any element from the text up
+# to the widget draws a line through it (text-decoration propagates to descendants, so the
+# computed style of every ancestor counts), and any thin line/path/rect drawn across it.
+_JS_LOST_TERMS = """(root) => { """ + _JS_SHOWN + """
+  const out = [];
+  const lost = [...root.querySelectorAll('.gw-edge-label.gw-lost, .gw-edge-label .gw-lost, .gw-lost-term')]
+    .filter(el => shown(el, root));
+  for (const el of new Set(lost)) {
+    const label = el.closest('.gw-edge-label, .gw-lost-term') || el;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const pieces = [];
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (!/\\d/.test(t.data)) continue;
+      const struck = [];
+      for (let e = t.parentElement; e && e !== root.parentElement; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if ((s.textDecorationLine || s.textDecoration || '').includes('line-through'))
+          struck.push(e.tagName + '.' + (e.getAttribute('class') || ''));
+      }
+      const range = document.createRange(); range.selectNodeContents(t);
+      const box = range.getBoundingClientRect();
+      const across = [...label.querySelectorAll('line, path, rect, polyline')].filter(g => {
+        const b = g.getBoundingClientRect();
+        return b.height <= 3 && b.right > box.left + 2 && b.left < box.right - 2 &&
+               b.top > box.top + box.height * 0.2 && b.bottom < box.bottom - box.height * 0.2;
+      }).map(g => g.tagName);
+      pieces.push({text: t.data, struck, across});
+    }
+    out.push({where: label.classList.contains('gw-lost-term') ? 'inspector' : 'edge',
+              edge: label.dataset.edge ?? null, text: el.textContent, pieces});
+  }
+  return out;
+}"""
+
+
+def lost_terms(widget):
+    """[{where: "edge"|"inspector", edge, text, pieces: [{text, struck: [elements drawing a
+    line-through], across: [thin shapes drawn across it]}]}] for every lost term shown."""
+    return widget.evaluate(_JS_LOST_TERMS)
+
+
+# Per panel, on screen (CSS px of the page): every drawn edge label's text box, every node's
+# box, and every edge's arrowhead (the triangle of its marker at the path's end).
+_JS_LABEL_GEOMETRY = """(root) => { """ + _JS_SHOWN + """
+  const rect = (r) => [r.left, r.top, r.right, r.bottom];
+  return [...root.querySelectorAll('.gw-panel')].map((panel, p) => {
+    const labels = [...panel.querySelectorAll('.gw-edge-label')].filter(l => shown(l, root)).map(l => {
+      const texts = l.tagName.toLowerCase() === 'text' ? [l] : [...l.querySelectorAll('text')];
+      const boxes = texts.filter(t => shown(t, root)).map(t => rect(t.getBoundingClientRect()));
+      return {edge: Number(l.dataset.edge), text: l.textContent, boxes};
+    });
+    const nodes = [...panel.querySelectorAll('g.gw-node')].map(g => ({
+      id: Number(g.dataset.id), box: rect((g.querySelector('.gw-box') || g).getBoundingClientRect())}));
+    const arrows = [...panel.querySelectorAll('path.gw-edge')].map(path => {
+      const ref = (path.getAttribute('marker-end') || '').match(/#([^)]+)/);
+      const marker = ref ? panel.querySelector('#' + CSS.escape(ref[1])) : null;
+      const mw = marker ? Number(marker.getAttribute('markerWidth')) || 10 : 10;
+      const mh = marker ? Number(marker.getAttribute('markerHeight')) || 8 : 8;
+      const len = path.getTotalLength();
+      const tip = path.getPointAtLength(len);
+      const back = path.getPointAtLength(Math.max(0, len - 1));
+      let dx = tip.x - back.x, dy = tip.y - back.y;
+      const d = Math.hypot(dx, dy) || 1; dx /= d; dy /= d;
+      const m = path.getScreenCTM();
+      const pts = [[tip.x, tip.y], [tip.x - dx * mw - dy * mh / 2, tip.y - dy * mw + dx * mh / 2],
+                   [tip.x - dx * mw + dy * mh / 2, tip.y - dy * mw - dx * mh / 2]]
+        .map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+      const xs = pts.map(q => q.x), ys = pts.map(q => q.y);
+      return {edge: Number(path.dataset.id), src: Number(path.dataset.src), dst: Number(path.dataset.dst),
+              box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]};
+    });
+    return {panel: p, labels, nodes, arrows};
+  });
+}"""
+
+
+def _overlap(a, b, tol):
+    """Width and height of the intersection of boxes [l, t, r, b], if both exceed `tol`."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return (round(w, 1), round(h, 1)) if w > tol and h > tol else None
+
+
+def label_collisions(widget, tol=1.0):
+    """Every drawn edge label that overlaps a node box, an arrowhead or another edge label
+    by more than `tol` CSS px in both directions, as readable strings ([] when none)."""
+    found = []
+    for panel in widget.evaluate(_JS_LABEL_GEOMETRY):
+        labels = panel["labels"]
+        for i, label in enumerate(labels):
+            for box in label["boxes"]:
+                for node in panel["nodes"]:
+                    if (o := _overlap(box, node["box"], tol)):
+                        found.append(f"panel {panel['panel']}: label of edge {label['edge']} "
+                                     f"{label['text']!r} overlaps node {node['id']}'s box by {o}")
+                for arrow in panel["arrows"]:
+                    if (o := _overlap(box, arrow["box"], tol)):
+                        found.append(f"panel {panel['panel']}: label of edge {label['edge']} "
+                                     f"{label['text']!r} overlaps the arrowhead of edge "
+                                     f"{arrow['edge']} by {o}")
+                for other in labels[i + 1:]:
+                    for box2 in other["boxes"]:
+                        if (o := _overlap(box, box2, tol)):
+                            found.append(f"panel {panel['panel']}: labels of edges {label['edge']} "
+                                         f"{label['text']!r} and {other['edge']} {other['text']!r} "
+                                         f"overlap by {o}")
+    return found
+
+
+def drawn_label_count(widget):
+    return sum(len(p["labels"]) for p in widget.evaluate(_JS_LABEL_GEOMETRY))
+
+
+# On-screen size of every number of the drawing: computed font size (SVG user units) times
+# the screen scale of its <svg> (CSS px per unit), and the height of its glyph box.
+_JS_TEXT_SIZES = """(root, selector) => { """ + _JS_SHOWN + """
+  const drawn = [...root.querySelectorAll(selector)].filter(t => shown(t, root) && /\\d/.test(t.textContent));
+  return drawn.map(t => {
+    const svg = t.ownerSVGElement;
+    const m = (t.getScreenCTM ? t : (t.closest('g') || svg)).getScreenCTM();
+    const scale = Math.hypot(m.a, m.b);
+    const size = parseFloat(getComputedStyle(t).fontSize);
+    const r = t.getBoundingClientRect();
+    const panel = t.closest('.gw-panel');
+    const s = panel ? panel.querySelector('svg.gw-svg').getBoundingClientRect() : null;
+    return {cls: t.getAttribute('class'), text: t.textContent, css: size * scale, height: r.height,
+            inView: !!s && r.right > s.left && r.left < s.right && r.bottom > s.top && r.top < s.bottom};
+  });
+}"""
+
+NUMBER_SELECTOR = ".gw-data, .gw-grad, .gw-contrib"
+
+
+def text_sizes(widget, selector=NUMBER_SELECTOR):
+    """[{cls, text, css (font size in CSS px on screen), height (glyph box, CSS px), inView}]
+    of every drawn text matching `selector` that holds a digit."""
+    return widget.evaluate(_JS_TEXT_SIZES, selector)
+
+
+# The notebook around a widget: its active cell, collapsed headings and hidden cells, where
+# the focus is, and the scroll position of the element that scrolls the notebook.
+_JS_NOTEBOOK_STATE = """(root) => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  let scroller = root.parentElement;
+  while (scroller && !(scroller.scrollHeight > scroller.clientHeight + 1 &&
+         /(auto|scroll)/.test(getComputedStyle(scroller).overflowY))) scroller = scroller.parentElement;
+  return {
+    active: nb.activeCellIndex, mode: nb.mode,
+    collapsed: nb.widgets.filter(c => c.headingCollapsed).length,
+    hidden: nb.widgets.filter(c => c.isHidden || c.inputHidden).length,
+    focusInside: root.contains(document.activeElement),
+    focus: document.activeElement && document.activeElement.tagName + '.' + document.activeElement.className,
+    scrollTop: scroller ? scroller.scrollTop : null,
+    scroller: scroller ? scroller.className : null,
+  };
+}"""
+
+
+def notebook_state(widget):
+    """{active, mode, collapsed, hidden, focusInside, focus, scrollTop, scroller} around the
+    widget (the notebook in front)."""
+    return widget.evaluate(_JS_NOTEBOOK_STATE)
+
+
+def viewboxes(widget):
+    """The viewBox of each of the widget's drawings."""
+    return widget.evaluate("(el) => [...el.querySelectorAll('svg.gw-svg')]"
+                           ".map(s => s.getAttribute('viewBox'))")

@@ -69,13 +69,15 @@ def free_port():
 
 
 def write_notebook(directory, name, cells, metadata=None):
-    """Writes `cells` (code strings) as `<directory>/<name>`; returns the path."""
+    """Writes `cells` (code strings, or ("markdown", text) for a text cell) as
+    `<directory>/<name>`; returns the path."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     if metadata:
         nb.metadata.update(metadata)
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.cells = [nbformat.v4.new_markdown_cell(cell[1]) if isinstance(cell, tuple)
+                else nbformat.v4.new_code_cell(cell) for cell in cells]
     path = pathlib.Path(directory) / name
     nbformat.write(nb, path)
     return path
