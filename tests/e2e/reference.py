@@ -395,8 +395,11 @@ def no_grad(node):
     return node["grad"]["value"] in ("0", "", None) and node["grad"]["text"].strip() in ("0", "", "—")
 
 
-def check_grads(panel, snap, mode, k, where):
+def check_grads(panel, snap, mode, k, where, seeded=True):
+    """Every node's grad after k deposits of `mode` (`seeded` False: not even the root's yet)."""
     want = moment(snap, mode, k)["grad"]
+    if not seeded:
+        want[snap.root] = 0.0
     for node in panel["nodes"]:
         g = want[node["id"]]
         if g == 0.0 and no_grad(node):
@@ -522,8 +525,8 @@ def check_step(widget, plan, k, where):
     assert not re.search(r"#\d", state["status"]), \
         f"{where}: the status names a node by number: {state['status']!r}"
     F = len(plan["forward"])
-    if F:
-        assert ("forward" in state["status"].lower()) == (0 < k <= F), \
+    if F and k:
+        assert ("forward" in state["status"].lower()) == (k <= F), \
             f"{where}: status {state['status']!r} at step {k} (forward steps 1..{F})"
     snap = plan["snap"]
     assert len(state["panels"]) == len(plan["panels"]), f"{where}: {len(state['panels'])} panels"
@@ -533,7 +536,9 @@ def check_step(widget, plan, k, where):
         kb = min(max(0, k - F), len(plan["deposits"][mode]))
         check_data(panel, snap, known, f"{where} [{mode}]")
         if k >= F:
-            check_grads(panel, snap, mode, kb, f"{where} [{mode}]")
+            # The seed may appear with the last forward step or with the first backward one.
+            seeded = k > F or F == 0 or not no_grad(next(n for n in panel["nodes"] if n["id"] == snap.root))
+            check_grads(panel, snap, mode, kb, f"{where} [{mode}]", seeded)
             check_labels(panel, snap, mode, kb, f"{where} [{mode}]")
     check_narration(state, plan, k, where)
     return state

@@ -38,7 +38,10 @@ def keys_page(request, browser_context):
 
 
 def graph_widget(page):
+    """The widget, in view, with every heading of the notebook expanded again (a key that got
+    through to the notebook in an earlier test may have collapsed one)."""
     page.front()
+    page.page.evaluate("() => window.jupyterapp.commands.execute('notebook:expand-all-headings')")
     widget = page.widget_in_cell(GRAPH_CELL)
     widget.scroll_into_view_if_needed()
     return widget
@@ -119,12 +122,11 @@ def test_wheel_scrolls_the_page_unless_the_graph_was_clicked_or_ctrl_is_held(key
     page, widget = keys_page, graph_widget(keys_page)
     mouse = page.page.mouse
     svg = widget.locator("svg.gw-svg").first
-    # Somewhere on the graph's background (not on a node).
-    box = svg.bounding_box()
-    x, y = box["x"] + 6, box["y"] + box["height"] - 6
-    # Start with the focus outside the widget: a click on a text cell.
-    page.page.locator(".jp-MarkdownCell").first.click()
-    mouse.move(x, y)
+    # Start with the focus outside the widget: a click on the text cell above it.
+    page.page.locator(".jp-MarkdownCell").nth(1).click()
+    widget.scroll_into_view_if_needed()
+    box = svg.bounding_box()           # somewhere on the graph's background, not on a node
+    mouse.move(box["x"] + 6, box["y"] + box["height"] - 6)
     start = notebook_state(widget)
     assert start["scrollTop"] is not None, "the notebook does not scroll: the test needs more text"
     views = viewboxes(widget)
