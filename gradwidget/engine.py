@@ -539,10 +539,10 @@ def _check_grad(leaf, root):
     """Refuse a leaf grad that backward() could not add to, before the pass begins."""
     g = leaf.grad
     if isinstance(g, bool) or not isinstance(g, float):
+        what = "None" if g is None else f"the {type(g).__name__} {_brief(g)}"
         raise TypeError(
-            f"backward() from {name(root)!r} adds to {name(leaf)!r}.grad, which is "
-            f"{type(g).__name__} {_brief(g)}, not a float: set it to 0.0 (zero_grad()) first. "
-            "Every .grad was left as it was.")
+            f"backward() from {name(root)!r} adds to {name(leaf)!r}.grad, which is {what}, "
+            "not a float: set it to 0.0 (zero_grad()) first. Every .grad was left as it was.")
     if not math.isfinite(g):
         raise ValueError(
             f"backward() from {name(root)!r} adds to {name(leaf)!r}.grad, which was already "
