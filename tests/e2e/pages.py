@@ -4,11 +4,19 @@ its console, page errors and every request that would leave the machine (all abo
 
 import functools
 import http.server
+import os
+import pathlib
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from typing import ClassVar
 
-from .jupyter import ARTIFACTS, _safe_name
+from .jupyter import ARTIFACTS, REPO, _safe_name, free_port
 
 # This machine's addresses, and URLs that never reach the network; file: only if allowed.
 _LOCAL = r"(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?([/?#]|$)|blob:|data:"
@@ -86,3 +94,100 @@ class Page:
 
     def close(self):
         self.context.close()
+
+
+class VoilaServer:
+    """`voila <notebook>` on a free loopback port, in a temp dir with its own Jupyter
+    dirs; the kernel imports this working tree's gradwidget (PYTHONPATH), like the Lab
+    tests' kernels. Use as a context manager; `url` is the page of the notebook."""
+
+    def __init__(self, notebook):
+        self.notebook = pathlib.Path(notebook)
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="gw-e2e-voila-"))
+        self.port = free_port()
+        self.log_path = self.tmp / "voila.log"
+        self.proc = None
+
+    def env(self):
+        env = dict(os.environ)
+        for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                         ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
+            (self.tmp / sub).mkdir(parents=True, exist_ok=True)
+            env[var] = str(self.tmp / sub)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        env.pop("ANYWIDGET_HMR", None)
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        return env
+
+    def __enter__(self):
+        shutil.copy(self.notebook, self.tmp / self.notebook.name)
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", "--no-browser", f"--port={self.port}",
+             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", f"--Voila.root_dir={self.tmp}",
+             "--VoilaConfiguration.show_tracebacks=True", self.notebook.name],
+            cwd=self.tmp, env=self.env(), stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"voila exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"voila did not listen in 60 s:\n{self.log_tail()}")
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # by its PID
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/"
+
+    def log_tail(self, chars=4000):
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def core_numbers(code, root, leaves=None):
+    """What gradwidget itself computes, in this process, for the graph `code` builds (its
+    node `root`), with leaf data set from `leaves` ({variable: value}) and forward() run:
+    (data by node id, {replay mode: grads by node id})."""
+    from gradwidget import Value, replay, snapshot
+    namespace = {"Value": Value}
+    exec(code, namespace)
+    for variable, value in (leaves or {}).items():
+        namespace[variable].data = value
+    out = namespace[root]
+    out.forward()
+    snap = snapshot(out)
+    return snap.data(), {mode: replay(snap, mode).grad for mode in ("accumulate", "overwrite")}
+
+
+def shown_numbers(widget):
+    """Per panel of the .gradwidget `widget`: (title, data by id, grads by id) as floats."""
+    return widget.evaluate("""(root) => [...root.querySelectorAll('.gw-panel')].map(panel => {
+      const nodes = [...panel.querySelectorAll('g.gw-node')];
+      const num = (g, sel) => Number(g.querySelector(sel).getAttribute('data-value'));
+      return [(panel.querySelector('.gw-panel-title') || {}).textContent || null,
+              Object.fromEntries(nodes.map(g => [g.dataset.id, num(g, '.gw-data')])),
+              Object.fromEntries(nodes.map(g => [g.dataset.id, num(g, '.gw-grad')]))];
+    })""")
+
+
+def by_index(numbers):
+    """[x0, x1, …] -> {"0": x0, …}, comparable with shown_numbers()."""
+    return {str(i): float(x) for i, x in enumerate(numbers)}
