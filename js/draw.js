@@ -12,7 +12,7 @@
 // - updateValues() remembers what it last wrote and only writes what changed; it never
 //   reads layout, so it never forces the browser to lay out in the middle of it.
 import { formatNumber, fullNumber } from "./format.js";
-import { opBadgeWidth, shortName } from "./layout.js";
+import { LABEL_H, LABEL_W, labelTextWidth, opBadgeWidth, shortName } from "./layout.js";
 
 /** @typedef {import("./payload.js").Structure} Structure */
 /** @typedef {import("./layout.js").Layout} Layout */
@@ -46,7 +46,7 @@ export function drawStructure(svg, layout, structure) {
   const markers = {
     normal: arrowMarker(svg, `${prefix}-arrow`, "gw-arrow"),
     fresh: arrowMarker(svg, `${prefix}-arrow-fresh`, "gw-arrow gw-arrow-fresh"),
-    lost: arrowMarker(svg, `${prefix}-arrow-lost`, "gw-arrow gw-arrow-lost"),
+    lost: arrowMarker(svg, `${prefix}-arrow-lost`, "gw-arrow gw-arrow-lost", true),
   };
   const edgeLayer = make(svg, "g", { class: "gw-edges" });
   const nodeLayer = make(svg, "g", { class: "gw-nodes" });
@@ -73,13 +73,15 @@ export function drawStructure(svg, layout, structure) {
   };
 }
 
-function arrowMarker(svg, id, className) {
+// Arrowheads 10 x 8 units, the tip on the path's end; a lost edge's is hollow (its
+// shape says "lost", not only its colour), drawn inside the marker's box.
+function arrowMarker(svg, id, className, hollow = false) {
   const defs = svg.querySelector("defs") ?? make(svg, "defs");
   const marker = make(defs, "marker", {
     id, viewBox: "0 0 10 8", refX: 10, refY: 4, markerWidth: 10, markerHeight: 8,
     markerUnits: "userSpaceOnUse", orient: "auto",
   });
-  make(marker, "path", { d: "M0,0 L10,4 L0,8 z", class: className });
+  make(marker, "path", { d: hollow ? "M0.8,0.9 L9,4 L0.8,7.1 z" : "M0,0 L10,4 L0,8 z", class: className });
   return `url(#${id})`;
 }
 
@@ -103,10 +105,10 @@ function nodeTemplate(doc, op, w, h) {
   if (op) make(head, "tspan", { class: "gw-op", x: w - 8 - opBadgeWidth(op) / 2 }, op);
   make(g, "line", { class: "gw-sep", x1: 0, x2: w, y1: 30, y2: 30 });
   const rows = make(g, "text", { class: "gw-rows" });
-  make(rows, "tspan", { class: "gw-key", x: 10, y: 46 }, "data");
-  make(rows, "tspan", { class: "gw-data", x: w - 10, y: 46 }, "");
-  make(rows, "tspan", { class: "gw-key", x: 10, y: 61 }, "grad");
-  make(rows, "tspan", { class: "gw-grad", x: w - 10, y: 61 }, "");
+  make(rows, "tspan", { class: "gw-key", x: 10, y: 47 }, "data");
+  make(rows, "tspan", { class: "gw-data", x: w - 10, y: 47 }, "");
+  make(rows, "tspan", { class: "gw-key", x: 10, y: 64 }, "grad");
+  make(rows, "tspan", { class: "gw-grad", x: w - 10, y: 64 }, "");
   return g;
 }
 
@@ -146,14 +148,18 @@ function setCountBadge(node, count) {
   node.badge.box.setAttribute("width", width);
 }
 
-// The value an edge deposits, written near its source: "+= -2" (or "= -2" in overwrite),
-// and "lost 10" struck through for a term a later deposit overwrote. A lost label sits
-// higher, clear of its (dashed) edge, so its strike-through is not read as the edge.
+// The value an edge deposits, written in the box the layout reserved for it on the edge
+// (layout.js: nothing else is ever drawn there): "+= -2" (or "= -2" in overwrite), and
+// "lost 10" for a term a later deposit overwrote, in a dashed frame, never struck
+// through (a strike would hide the minus of "lost -10").
+//   g.gw-edge-label[data-edge] > [rect.gw-lost-box], text > (tspan.gw-edge-op, tspan.gw-contrib)
 function edgeLabel(view, edgeId) {
   if (!view.labels.has(edgeId)) {
-    const text = make(view.labelLayer, "text", { class: "gw-edge-label", "data-edge": edgeId });
+    const { labelX, labelY } = view.layout.edges[edgeId];
+    const el = make(view.labelLayer, "g", { class: "gw-edge-label", "data-edge": edgeId, transform: `translate(${labelX},${labelY})` });
+    const text = make(el, "text", { class: "gw-edge-text" });
     view.labels.set(edgeId, {
-      text, lost: null,
+      el, text, box: null, lost: null, width: 0,
       op: make(text, "tspan", { class: "gw-edge-op" }),
       value: make(text, "tspan", { class: "gw-contrib" }),
     });
@@ -161,13 +167,28 @@ function edgeLabel(view, edgeId) {
   return view.labels.get(edgeId);
 }
 
-function placeLabel(view, edgeId, label, lost) {
-  if (label.lost === lost) return;
-  label.lost = lost;
-  const { labelX, labelY, labelRise = 0 } = view.layout.edges[edgeId];
-  label.text.setAttribute("x", labelX);
-  label.text.setAttribute("y", lost ? labelY - 7 - Math.min(labelRise, 24) : labelY - 5);
-  label.text.classList.toggle("gw-lost", lost);
+/** Writes `word` ("+= ", "= ", "lost ") and the number `value` on edge `edgeId`, marked
+ * lost or not; only what changed is written. */
+function writeLabel(view, edgeId, { lost, word, value }) {
+  const label = edgeLabel(view, edgeId);
+  setText(label.op, word);
+  setText(label.value, formatNumber(value));
+  const full = fullNumber(value);
+  if (label.value.getAttribute("data-value") !== full) label.value.setAttribute("data-value", full);
+  if (label.lost !== lost) {
+    label.lost = lost;
+    label.el.classList.toggle("gw-lost", lost);
+  }
+  // The frame of a lost term, as wide as its text (monospace: known from its length).
+  const width = lost ? Math.min(LABEL_W, Math.ceil(labelTextWidth(word + label.value.textContent)) + 8) : 0;
+  if (width === label.width) return;
+  label.width = width;
+  if (!label.box) {
+    label.box = make(label.el, "rect", { class: "gw-lost-box", y: -(LABEL_H - 2) / 2, height: LABEL_H - 2, rx: 4 });
+    label.el.prepend(label.box); // behind the text
+  }
+  label.box.setAttribute("x", -width / 2);
+  label.box.setAttribute("width", width);
 }
 
 // Node flags and the classes they stand for.
@@ -241,20 +262,15 @@ export function updateValues(view, { data, at, mode }) {
   // Contributions written on edges: those just deposited, and the lost ones.
   for (const [id, label] of view.labels) {
     if (!styled.has(id)) {
-      label.text.remove();
+      label.el.remove();
       view.labels.delete(id);
     }
   }
   for (const id of styled) {
     const term = at.byEdge.get(id);
     if (!term || !view.layout.edges[id]) continue;
-    const label = edgeLabel(view, id);
     const lost = !at.fresh.has(id);
-    placeLabel(view, id, label, lost);
-    setText(label.op, lost ? "lost " : mode === "overwrite" ? "= " : "+= ");
-    setText(label.value, formatNumber(term.value));
-    const full = fullNumber(term.value);
-    if (label.value.getAttribute("data-value") !== full) label.value.setAttribute("data-value", full);
+    writeLabel(view, id, { lost, word: lost ? "lost " : mode === "overwrite" ? "= " : "+= ", value: term.value });
   }
 }
 

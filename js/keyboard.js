@@ -1,17 +1,46 @@
-// Keys while the widget has focus: Space play/pause, → / ← step, Home reset, End end.
-// Controls keep their own keys (a slider's arrows, a button's Space).
+// Keys while the focus is anywhere inside the widget: Space play/pause, → / ← step,
+// Home reset, End end, "?" the key help, "f" full screen (Esc leaves it: the browser's).
+// Controls keep their own keys (a slider's or select's arrows, a button's Space).
+//
+// A handled key never reaches the notebook. JupyterLab matches its shortcuts as the
+// keydown bubbles to the document, so stopping it at the widget would do; Notebook 7
+// matches them on the way down (a capture listener on the document), before the widget
+// sees the key: its command-mode ← / → / Space would move to another cell or collapse a
+// heading. So the widget listens on the window, in the capture phase, which runs before
+// any listener of the document, and stops only the keys it handles: every other shortcut
+// (Shift+Enter, Ctrl+S, Esc) still works while the widget has focus.
 
-const KEYS = { " ": "toggle", ArrowRight: "stepForward", ArrowLeft: "stepBack", Home: "reset", End: "end" };
+/** @type {Object<string, string>} key -> player action, or a toolbar button's data-action */
+export const KEYS = {
+  " ": "toggle", ArrowRight: "stepForward", ArrowLeft: "stepBack", Home: "reset", End: "end",
+  "?": "help", f: "fullscreen", F: "fullscreen",
+};
+const BUTTONS = new Set(["help", "fullscreen"]); // keys that press a toolbar button
 
-/** Sends the player action of each key pressed inside `root` to `dispatch`; returns the cleanup. */
+/** What the key of `event` (a keydown inside a widget) does, or null: leave it alone. */
+export function keyAction(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return null;
+  if (!Object.hasOwn(KEYS, event.key)) return null;
+  const control = event.target.closest?.("button, select, input, textarea, [contenteditable=''], [contenteditable='true']");
+  // A button takes Space (and Enter) itself; other controls take every key.
+  if (control && (event.key === " " || control.tagName !== "BUTTON")) return null;
+  return KEYS[event.key];
+}
+
+/** Sends the player action of each key pressed inside `root` to `dispatch` ("?" and "f"
+ * press the toolbar's button for them); returns the cleanup. */
 export function bindKeys(root, dispatch) {
+  const view = root.ownerDocument.defaultView ?? root;
   const onKey = (event) => {
-    if (!Object.hasOwn(KEYS, event.key)) return;
-    const control = event.target.closest?.("button, select, input");
-    if (control && (event.key === " " || control.tagName !== "BUTTON")) return;
+    const target = event.target;
+    if (event.defaultPrevented || !target?.nodeType || !root.contains(target)) return;
+    const action = keyAction(event);
+    if (!action) return;
     event.preventDefault();
-    dispatch(KEYS[event.key]);
+    event.stopPropagation();
+    if (BUTTONS.has(action)) root.querySelector(`button[data-action="${action}"]`)?.click();
+    else dispatch(action);
   };
-  root.addEventListener("keydown", onKey);
-  return () => root.removeEventListener("keydown", onKey);
+  view.addEventListener("keydown", onKey, true);
+  return () => view.removeEventListener("keydown", onKey, true);
 }

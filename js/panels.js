@@ -4,12 +4,15 @@
 // Panels are built, sized, fitted and filled in while off the page, then inserted at
 // once: the browser styles and lays out the drawing a single time, and nothing here reads
 // layout after the insertion (a forced layout of ~20,000 SVG elements is slow).
+// In full screen (the Fullscreen API on the widget's root) the panels fill the screen:
+// their svgs are then sized by the page and observed, and fitted again on entry and exit.
 import { drawStructure, updateValues } from "./draw.js";
 import { exportSvg } from "./export.js";
 import { replayOf } from "./payload.js";
 import { replayAt } from "./replay.js";
 import { renderSummary } from "./summary.js";
-import { createViewport, panelWidth, shouldStack } from "./viewport.js";
+import { LABEL_H, LABEL_W } from "./layout.js";
+import { createViewport, fitLimits, panelWidth, shouldStack } from "./viewport.js";
 
 /** @typedef {import("./payload.js").Structure} Structure */
 /** @typedef {import("./payload.js").Values} Values */
@@ -20,6 +23,7 @@ import { createViewport, panelWidth, shouldStack } from "./viewport.js";
  * @property {string|null} title
  * @property {boolean} bug
  * @property {HTMLElement} box
+ * @property {HTMLElement} canvas  the svg's frame: it fades the sides where the graph continues
  * @property {SVGSVGElement} svg
  * @property {ReturnType<typeof drawStructure>} drawing
  * @property {import("./replay.js").Moment|null} at  the moment it shows
@@ -44,6 +48,9 @@ export function createStage(doc, on) {
   let layout = null; // of the drawn panels
   let message = null; // the message element, while one is shown
   let width = 0; // px, the stage's content width as last measured or observed
+  let scale = 1; // the widget's text scale (the `scale` trait)
+  let lod = false; // the drawn graph is big: level of detail, fitted whole
+  let fullscreen = false; // the widget's root is the page's full-screen element
 
   const nodeIdAt = (event) => {
     const g = event.target.closest?.(".gw-node");
@@ -86,6 +93,7 @@ export function createStage(doc, on) {
   function draw(drawnLayout, structure, specs, fill) {
     clear();
     layout = drawnLayout;
+    lod = structure.nodes.length > LOD_MIN_NODES;
     width = measure(); // cheap now: the stage holds a message or the old drawing
     arrange(specs.length);
     panels = specs.map((spec) => {
@@ -103,16 +111,21 @@ export function createStage(doc, on) {
       svg.setAttribute("aria-label", spec.title ? `computation graph, ${spec.title}` : "computation graph");
       svg.addEventListener("pointerover", onOver);
       svg.addEventListener("pointerleave", onLeave);
-      box.append(svg);
-      return { ...spec, box, svg, drawing: drawStructure(svg, layout, structure), at: null };
+      const canvas = doc.createElement("div");
+      canvas.className = "gw-canvas";
+      canvas.append(svg);
+      box.append(canvas);
+      return { ...spec, box, canvas, svg, drawing: drawStructure(svg, layout, structure), at: null };
     });
     viewport = createViewport(panels.map((panel) => panel.svg), layout, {
       onClick: (event) => on.click(nodeIdAt(event)),
       width: panelWidth(width, panels.length, stacked()),
-      lod: structure.nodes.length > LOD_MIN_NODES,
+      lod,
+      scale,
     });
     fill();
     el.replaceChildren(...panels.map((panel) => panel.box));
+    if (fullscreen) observeSvgs();
   }
 
   /** Values only: each panel shows its replay after `index` steps; nothing moves. */
@@ -121,6 +134,7 @@ export function createStage(doc, on) {
       panel.at = replayAt(structure, replayOf(values, panel.replay), index, panel.replay);
       updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay });
     }
+    if (panels.length) viewport.reveal(stepBox(layout, structure, panels[0].at));
   }
 
   // The stage's content width in px (fractional, as a ResizeObserver reports it), or 0
@@ -134,8 +148,13 @@ export function createStage(doc, on) {
   const stacked = () => el.classList.contains("gw-stacked");
   // Compare mode: side by side, unless that would make the drawing too small to read.
   function arrange(count) {
-    const stack = count > 1 && width > 0 && shouldStack(layout, width);
+    const stack = count > 1 && width > 0 && shouldStack(layout, width, fitLimits({ scale, lod, fullscreen }));
     if (stacked() !== stack) el.classList.toggle("gw-stacked", stack);
+  }
+  function relayoutPanels() {
+    if (!viewport) return;
+    arrange(panels.length);
+    viewport.resize(panelWidth(width, panels.length, stacked()));
   }
 
   // Refit when the stage gets its size (first attach) or is resized, until the user pans.
@@ -146,11 +165,33 @@ export function createStage(doc, on) {
     // 0: hidden (e.g. another tab): keep everything as it is for when it comes back.
     if (!(next > 0) || Math.abs(next - width) < 0.5) return;
     width = next;
-    if (!viewport) return;
-    arrange(panels.length);
-    viewport.resize(panelWidth(width, panels.length, stacked()));
+    if (!fullscreen) relayoutPanels();
   }) : null;
   resizer?.observe(el);
+
+  // Full screen: the page sizes the svgs (styles.js); the first one's size is the view's.
+  const svgResizer = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => {
+    const { width: w, height: h } = entries[entries.length - 1].contentRect;
+    if (fullscreen && w > 0 && h > 0) viewport?.resize(w, h);
+  }) : null;
+  function observeSvgs() {
+    svgResizer?.disconnect();
+    if (panels.length) svgResizer?.observe(panels[0].svg);
+  }
+  const onFullscreen = () => {
+    const now = !!doc.fullscreenElement?.contains(el);
+    if (now === fullscreen) return;
+    fullscreen = now;
+    if (fullscreen) {
+      arrange(panels.length);
+      observeSvgs(); // reports the svgs' full-screen size: the view is fitted to it
+    } else {
+      svgResizer?.disconnect();
+      width = measure() || width;
+      relayoutPanels(); // back to the panel's own height, fitted again
+    }
+  };
+  doc.addEventListener("fullscreenchange", onFullscreen);
 
   return {
     el,
@@ -162,11 +203,45 @@ export function createStage(doc, on) {
     get panels() { return panels; },
     fit: () => viewport?.fit(),
     zoom: (factor) => viewport?.zoom(factor),
+    /** The text scale (the `scale` trait, 0.5..3): refits the drawing. */
+    setScale(next) {
+      if (!(next > 0) || next === scale) return;
+      scale = next;
+      if (!viewport) return;
+      arrange(panels.length);
+      viewport.setScale(scale);
+      viewport.resize(panelWidth(width, panels.length, stacked()));
+    },
     /** The drawing as a standalone SVG file's text, or "" when nothing is drawn. */
     svgText: () => (layout && panels.length ? exportSvg(panels, layout, el) : ""),
     destroy() {
       resizer?.disconnect();
+      svgResizer?.disconnect();
+      doc.removeEventListener("fullscreenchange", onFullscreen);
       clear();
     },
   };
+}
+
+// What a step is about, in SVG units: the node that fired, the edges it deposited on
+// (their labels) and the nodes receiving (when that is larger than the view, its left,
+// receiving side shows: revealView). null when nothing happened yet.
+function stepBox(layout, structure, at) {
+  if (!layout || !at) return null;
+  const receivers = [];
+  for (const id of at.fresh ?? []) {
+    const edge = structure.edges[id];
+    const geometry = layout.edges[id];
+    if (!edge || !geometry) continue;
+    receivers.push(layout.nodes[edge.src], { x: geometry.labelX - LABEL_W / 2, y: geometry.labelY - LABEL_H / 2, w: LABEL_W, h: LABEL_H });
+  }
+  const all = [...receivers, at.active == null ? null : layout.nodes[at.active]].filter(Boolean);
+  return union(all);
+}
+
+function union(boxes) {
+  if (!boxes.length) return null;
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  return { x, y, w: Math.max(...boxes.map((b) => b.x + b.w)) - x, h: Math.max(...boxes.map((b) => b.y + b.h)) - y };
 }

@@ -1,7 +1,8 @@
 // All the widget's CSS. Colors and fonts come only from JupyterLab's --jp-* variables,
 // with light-theme fallbacks for hosts that do not define them.
 // SVG_CSS styles the drawing and is also embedded in exported SVG files.
-import { PANEL_GAP } from "./viewport.js";
+import { LABEL_FONT } from "./layout.js";
+import { NUMBER_FONT, PANEL_GAP } from "./viewport.js";
 
 export const SVG_CSS = `
 .gw-svg { font-family: var(--jp-ui-font-family, system-ui, sans-serif); user-select: none; }
@@ -10,15 +11,15 @@ export const SVG_CSS = `
 .gw-edge.gw-lost { stroke: var(--jp-error-color1, #d32f2f); stroke-dasharray: 5 4; }
 .gw-arrow { fill: var(--jp-ui-font-color3, #9e9e9e); }
 .gw-arrow-fresh { fill: var(--jp-brand-color1, #1976d2); }
-.gw-arrow-lost { fill: var(--jp-error-color1, #d32f2f); }
+.gw-arrow-lost { fill: var(--jp-layout-color0, #ffffff); stroke: var(--jp-error-color1, #d32f2f); stroke-width: 1.4; }
 .gw-box { fill: var(--jp-layout-color1, #ffffff); stroke: var(--jp-border-color1, #bdbdbd); stroke-width: 1; }
 .gw-leaf .gw-box { fill: var(--jp-layout-color2, #f3f3f3); }
 .gw-label { font-size: 13px; font-weight: 600; fill: var(--jp-ui-font-color0, #212121); unicode-bidi: isolate; }
 .gw-op-box { fill: var(--jp-layout-color2, #eeeeee); stroke: var(--jp-border-color2, #e0e0e0); }
 .gw-op { font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); fill: var(--jp-ui-font-color1, #424242); text-anchor: middle; }
 .gw-sep { stroke: var(--jp-border-color2, #e0e0e0); }
-.gw-key { font-size: 11px; fill: var(--jp-ui-font-color2, #757575); }
-.gw-data, .gw-grad { font: 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: end; fill: var(--jp-ui-font-color1, #424242); }
+.gw-key { font-size: 12px; fill: var(--jp-ui-font-color2, #757575); }
+.gw-data, .gw-grad { font: ${NUMBER_FONT}px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: end; fill: var(--jp-ui-font-color1, #424242); }
 .gw-grad { font-weight: 600; fill: var(--jp-ui-font-color0, #212121); }
 .gw-count { display: none; }
 .gw-multi .gw-count { display: inline; }
@@ -29,18 +30,27 @@ export const SVG_CSS = `
 .gw-lost .gw-count-box { fill: var(--jp-error-color1, #d32f2f); }
 .gw-fresh .gw-grad { fill: var(--jp-brand-color1, #1976d2); }
 .gw-active .gw-box { stroke: var(--jp-brand-color1, #1976d2); stroke-width: 3; stroke-dasharray: none; }
-.gw-edge-label { font: 600 12px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: middle;
-  fill: var(--jp-brand-color1, #1976d2); paint-order: stroke; stroke: var(--jp-layout-color0, #ffffff); stroke-width: 4px; stroke-linejoin: round; }
-.gw-edge-label.gw-lost { fill: var(--jp-error-color1, #d32f2f); font-weight: 400; }
-.gw-edge-label.gw-lost .gw-contrib { text-decoration: line-through; }
+/* A contribution, centred in the box the layout reserved for it (layout.js). A lost one:
+   the word "lost", a dashed frame, lighter text: never a line through the number. */
+.gw-edge-text { font: 600 ${LABEL_FONT}px var(--jp-code-font-family, ui-monospace, monospace); text-anchor: middle;
+  dominant-baseline: central; fill: var(--jp-brand-color1, #1976d2);
+  paint-order: stroke; stroke: var(--jp-layout-color0, #ffffff); stroke-width: 4px; stroke-linejoin: round; }
+.gw-edge-label.gw-lost .gw-edge-text { fill: var(--jp-error-color1, #d32f2f); font-weight: 400; stroke-width: 0; }
+.gw-lost-box { display: none; }
+.gw-edge-label.gw-lost .gw-lost-box { display: inline; fill: var(--jp-layout-color0, #ffffff);
+  stroke: var(--jp-error-color1, #d32f2f); stroke-width: 1; stroke-dasharray: 3 2; }
 .gw-edge-op { fill-opacity: 0.75; }
+.gw-edge-label.gw-lost .gw-edge-op { fill-opacity: 1; font-style: italic; }
 `;
 
 const UI_CSS = `
 .gradwidget { font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: var(--jp-ui-font-size1, 13px);
   color: var(--jp-ui-font-color1, #424242); background: var(--jp-layout-color0, #ffffff);
   border: 1px solid var(--jp-border-color2, #e0e0e0); border-radius: 6px; outline: none; max-width: 100%; }
-.gradwidget:focus-visible { border-color: var(--jp-brand-color1, #1976d2); }
+/* Focus: the keys work while it is anywhere inside (keyboard.js). A ring when reached by
+   keyboard; the border says so after a click. */
+.gradwidget:focus-within { border-color: var(--jp-brand-color1, #1976d2); }
+.gradwidget:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 2px; }
 .gradwidget .gw-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 8px;
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); background: var(--jp-layout-color1, #fafafa); border-radius: 6px 6px 0 0; }
 .gradwidget .gw-group { display: flex; align-items: center; gap: 2px; }
@@ -55,6 +65,19 @@ const UI_CSS = `
 .gradwidget .gw-segmented button { border-radius: 0; margin-left: -1px; }
 .gradwidget .gw-segmented button:first-child { border-radius: 4px 0 0 4px; margin-left: 0; }
 .gradwidget .gw-segmented button:last-child { border-radius: 0 4px 4px 0; }
+.gradwidget .gw-mode-select { display: none; }
+/* Narrow (toolbar.js: a zoomed-in browser, a side panel): fewer, smaller pieces. */
+.gradwidget .gw-toolbar.gw-narrow { gap: 4px; padding: 4px 6px; }
+.gradwidget .gw-toolbar.gw-narrow .gw-segmented { display: none; }
+.gradwidget .gw-toolbar.gw-narrow .gw-mode-select { display: inline-flex; max-width: 11em; }
+.gradwidget .gw-toolbar.gw-narrow .gw-view .gw-button-text:not(:only-child) { display: none; }
+.gradwidget .gw-toolbar.gw-narrow .gw-scrub { width: 90px; }
+.gradwidget .gw-help { flex: 1 0 100%; padding: 6px 4px 2px; border-top: 1px solid var(--jp-border-color2, #e0e0e0); line-height: 1.6; }
+.gradwidget .gw-help[hidden] { display: none; }
+.gradwidget .gw-help ul { margin: 2px 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 2px 20px; }
+.gradwidget .gw-help-title, .gradwidget .gw-help-pointer { color: var(--jp-ui-font-color2, #757575); }
+.gradwidget kbd { font: 12px var(--jp-code-font-family, ui-monospace, monospace); padding: 0 5px; border-radius: 3px;
+  border: 1px solid var(--jp-border-color1, #bdbdbd); border-bottom-width: 2px; background: var(--jp-layout-color1, #ffffff); }
 .gradwidget svg.gw-icon { width: 14px; height: 14px; fill: currentColor; }
 .gradwidget .gw-scrub { width: 140px; accent-color: var(--jp-brand-color1, #1976d2); }
 /* The step status may take two lines (it breaks at its " · " separators), in a box always
@@ -85,6 +108,25 @@ const UI_CSS = `
 .gradwidget .gw-panel-title.gw-bug { color: var(--jp-error-color1, #d32f2f); }
 .gradwidget svg.gw-svg { display: block; width: 100%; background: var(--jp-layout-color0, #ffffff); cursor: grab; touch-action: none;
   contain: strict; }
+/* The svg's frame: where the graph continues past an edge of the view (viewport.js sets
+   data-more), that edge fades out and shows a chevron: drag to see the rest. */
+.gradwidget .gw-canvas { position: relative; min-height: 0; }
+.gradwidget .gw-canvas::before, .gradwidget .gw-canvas::after { position: absolute; top: 0; bottom: 0; width: 32px;
+  display: none; align-items: center; justify-content: center; pointer-events: none;
+  font-size: 22px; line-height: 1; color: var(--jp-ui-font-color2, #757575); }
+.gradwidget .gw-canvas::before { content: "‹"; left: 0; background: linear-gradient(to right, var(--jp-layout-color0, #ffffff) 30%, transparent); }
+.gradwidget .gw-canvas::after { content: "›"; right: 0; background: linear-gradient(to left, var(--jp-layout-color0, #ffffff) 30%, transparent); }
+.gradwidget .gw-canvas[data-more~="left"]::before, .gradwidget .gw-canvas[data-more~="right"]::after { display: flex; }
+.gradwidget .gw-canvas[data-more~="bottom"] { box-shadow: inset 0 -14px 10px -10px var(--jp-border-color1, #bdbdbd); }
+.gradwidget .gw-canvas[data-more~="top"] { box-shadow: inset 0 14px 10px -10px var(--jp-border-color1, #bdbdbd); }
+.gradwidget .gw-canvas[data-more~="top"][data-more~="bottom"] { box-shadow: inset 0 14px 10px -10px var(--jp-border-color1, #bdbdbd),
+  inset 0 -14px 10px -10px var(--jp-border-color1, #bdbdbd); }
+/* Full screen (the Fullscreen API on .gradwidget): the drawing takes the room the rest leaves. */
+.gradwidget:fullscreen { display: flex; flex-direction: column; width: 100%; height: 100%; max-width: none; border: 0; border-radius: 0;
+  overflow: auto; }
+.gradwidget:fullscreen .gw-stage { flex: 1 1 0; min-height: 0; }
+.gradwidget:fullscreen .gw-panel, .gradwidget:fullscreen .gw-canvas { flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; }
+.gradwidget:fullscreen svg.gw-svg { flex: 1 1 0; min-height: 0; height: auto !important; }
 /* Level of detail (viewport.js sets data-detail from the on-screen scale): text too small to
    read is not laid out or painted. It stays in the DOM with its exact content. */
 .gradwidget svg.gw-svg[data-detail="labels"] .gw-rows,
@@ -101,7 +143,9 @@ const UI_CSS = `
 .gradwidget .gw-inspector[hidden] { display: none; }
 .gradwidget .gw-inspector .gw-forward { color: var(--jp-ui-font-color2, #757575); }
 .gradwidget .gw-inspector .gw-hint { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: var(--jp-ui-font-color2, #757575); }
-.gradwidget .gw-lost-term { color: var(--jp-error-color1, #d32f2f); }
+/* A lost term in the inspector: a dashed frame, never a line through its number. */
+.gradwidget .gw-lost-term { color: var(--jp-error-color1, #d32f2f); text-decoration: none; border: 1px dashed currentColor;
+  border-radius: 3px; padding: 0 3px; }
 .gradwidget .gw-message { padding: 24px 16px; color: var(--jp-ui-font-color2, #757575); }
 .gradwidget .gw-message.gw-error { color: var(--jp-error-color1, #d32f2f); }
 .gradwidget .gw-summary { padding: 12px 16px; line-height: 1.6; }

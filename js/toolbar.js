@@ -1,27 +1,48 @@
-// The toolbar: player buttons, step scrubber, speed, mode switch, view and export buttons.
-// It only reports clicks through `actions` and shows what sync() tells it.
+// The toolbar: player buttons, step scrubber, speed, mode switch, view and export buttons,
+// full screen and the key help. It reports clicks through `actions` and shows what sync()
+// tells it. Narrow (a zoomed-in browser, a side panel) it shrinks rather than wrapping to
+// many rows: the mode buttons become a select, text labels become icons only.
 import { VIEWS } from "./modes.js";
 import { SPEEDS } from "./player.js";
 import { appendText, plainText } from "./text.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const ICONS = { // 24×24 path data
-  reset: "M18.41 16.59 13.82 12l4.59-4.59L17 6l-6 6 6 6zM6 6h2v12H6z",
-  back: "M6 6h2v12H6zm3.5 6 8.5 6V6z",
+  // The bar stands where a move stops: |◀ to the start, ▶| to the end; a step has the bar
+  // behind its triangle (◀| back one, |▶ forward one), as in frame-by-frame players.
+  reset: "M6 6h2v12H6zm3.5 6 8.5 6V6z",
+  back: "M16 6h2v12h-2zM14 6v12l-8.5-6z",
   play: "M8 5v14l11-7z",
   pause: "M6 19h4V5H6v14zm8-14v14h4V5h-4z",
-  forward: "M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z",
-  fit: "M3 5v4h2V5h4V3H5a2 2 0 0 0-2 2zm2 10H3v4a2 2 0 0 0 2 2h4v-2H5v-4zm14 4h-4v2h4a2 2 0 0 0 2-2v-4h-2v4zm0-16h-4v2h4v4h2V5a2 2 0 0 0-2-2z",
+  forward: "M6 6h2v12H6zM10 6v12l8.5-6z",
+  end: "M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z",
+  // Fit: a frame around the graph; full screen: four corners pushed outwards.
+  fit: "M3 5a2 2 0 0 1 2-2h3v2H5v3H3zm13-2h3a2 2 0 0 1 2 2v3h-2V5h-3zM3 16h2v3h3v2H5a2 2 0 0 1-2-2zm16 0h2v3a2 2 0 0 1-2 2h-3v-2h3zM7 8h10v8H7z",
+  fullscreen: "M7 14H5v5h5v-2H7v-3zm-2-4h2V7h3V5H5v5zm12 7h-3v2h5v-5h-2v3zM14 5v2h3v3h2V5h-5z",
+  fullscreenExit: "M5 16h3v3h2v-5H5v2zm3-8H5v2h5V5H8v3zm6 11h2v-3h3v-2h-5v5zm2-11V5h-2v5h5V8h-3z",
   zoomIn: "M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z",
   zoomOut: "M19 13H5v-2h14v2z",
   download: "M19 9h-4V3H9v6H5l7 7 7-7zM5 18v2h14v-2H5z",
 };
+/** Below this width (CSS px) the toolbar is narrow (see the file's comment). */
+export const NARROW_PX = 900;
+/** The keys keyboard.js handles, as the help lists them: [keys, what]. */
+export const KEY_HELP = [
+  [["Space"], "play / pause"],
+  [["←", "→"], "step back / forward (left / right arrow)"],
+  [["Home"], "first step (Reset)"],
+  [["End"], "last step (End)"],
+  [["f"], "full screen (Esc leaves it)"],
+  [["?"], "show or hide this help"],
+];
+const POINTER_HELP = "Drag the graph to pan. Zoom: Ctrl/⌘ + wheel, or click the graph, then the wheel.";
 
 /**
  * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg()}
  * @returns {el, sync({player, mode, status, graph})}: `status` is a list of parts, each a
  * list of text pieces (text.js), shown joined by " · "; `graph` false hides the player and
- * view controls (summary, error: there is nothing to play).
+ * view controls (summary, error: there is nothing to play). Buttons that keys also press
+ * carry data-action ("help", "fullscreen"): keyboard.js clicks them.
  */
 export function buildToolbar(doc, actions) {
   const make = (tag, className, parent) => {
@@ -30,13 +51,13 @@ export function buildToolbar(doc, actions) {
     parent?.append(node);
     return node;
   };
-  const button = (parent, label, icon, onClick, text) => {
+  const button = (parent, label, icon, onClick, { text, key } = {}) => {
     const b = make("button", "", parent);
     b.type = "button";
     b.setAttribute("aria-label", label);
-    b.title = label;
+    b.title = key ? `${label} (${key})` : label;
     if (icon) b.append(iconSvg(doc, ICONS[icon]));
-    if (text) b.append(text);
+    if (text) make("span", "gw-button-text", b).textContent = text;
     b.addEventListener("click", onClick);
     return b;
   };
@@ -45,11 +66,12 @@ export function buildToolbar(doc, actions) {
   el.setAttribute("role", "toolbar");
 
   const transport = make("div", "gw-group", el);
-  button(transport, "Reset", "reset", () => actions.player("reset"));
-  button(transport, "Step back", "back", () => actions.player("stepBack"));
-  const play = button(transport, "Play", "play", () => actions.player("play"));
-  const pause = button(transport, "Pause", "pause", () => actions.player("pause"));
-  button(transport, "Step forward", "forward", () => actions.player("stepForward"));
+  button(transport, "Reset", "reset", () => actions.player("reset"), { key: "Home" });
+  button(transport, "Step back", "back", () => actions.player("stepBack"), { key: "←" });
+  const play = button(transport, "Play", "play", () => actions.player("play"), { key: "Space" });
+  const pause = button(transport, "Pause", "pause", () => actions.player("pause"), { key: "Space" });
+  button(transport, "Step forward", "forward", () => actions.player("stepForward"), { key: "→" });
+  button(transport, "End", "end", () => actions.player("end"), { key: "End" });
 
   const scrub = make("input", "gw-scrub", el);
   scrub.type = "range";
@@ -70,20 +92,86 @@ export function buildToolbar(doc, actions) {
   }
   speed.addEventListener("change", () => actions.player("speed", Number(speed.value)));
 
+  // The mode switch: buttons, or (narrow) a select; CSS shows one of them.
   const modes = make("div", "gw-group gw-segmented", el);
   modes.setAttribute("role", "group");
   modes.setAttribute("aria-label", "Mode");
   const modeButtons = VIEWS.map(({ name, label }) => {
-    const b = button(modes, `Mode: ${label}`, null, () => actions.mode(name), label);
+    const b = button(modes, `Mode: ${label}`, null, () => actions.mode(name), { text: label });
     b.dataset.mode = name;
     return b;
   });
+  const modeSelect = make("select", "gw-mode-select", el);
+  modeSelect.setAttribute("aria-label", "Mode");
+  modeSelect.title = "Mode";
+  for (const { name, label } of VIEWS) {
+    const option = make("option", "", modeSelect);
+    option.value = name;
+    option.textContent = label;
+  }
+  modeSelect.addEventListener("change", () => actions.mode(modeSelect.value));
 
   const view = make("div", "gw-group gw-view", el);
   button(view, "Fit", "fit", () => actions.fit());
   button(view, "Zoom out", "zoomOut", () => actions.zoom(1 / 1.25));
   button(view, "Zoom in", "zoomIn", () => actions.zoom(1.25));
-  button(view, "Export SVG", "download", () => actions.exportSvg(), "SVG");
+  const full = button(view, "Full screen", "fullscreen", () => toggleFullscreen(el), { key: "f" });
+  full.dataset.action = "fullscreen";
+  full.setAttribute("aria-pressed", "false");
+  if (doc.fullscreenEnabled === false) full.hidden = true; // e.g. an iframe without allowfullscreen
+  const helpButton = button(view, "Keyboard help", null, () => setHelp(help.hidden), { text: "?", key: "?" });
+  helpButton.dataset.action = "help";
+  button(view, "Export SVG", "download", () => actions.exportSvg(), { text: "SVG" });
+
+  // The key help: a list under the toolbar's controls, shown by "?" (button or key).
+  const help = make("div", "gw-help", el);
+  help.id = uniqueId("gw-help");
+  help.hidden = true;
+  help.setAttribute("role", "note");
+  help.setAttribute("aria-label", "Keys");
+  const title = make("div", "gw-help-title", help);
+  title.textContent = "Keys, while the widget has focus (click it or Tab to it):";
+  const list = make("ul", "", help);
+  for (const [keys, what] of KEY_HELP) {
+    const item = make("li", "", list);
+    keys.forEach((key, i) => {
+      if (i) item.append(" ");
+      make("kbd", "", item).textContent = key;
+    });
+    item.append(` ${what}`);
+  }
+  make("div", "gw-help-pointer", help).textContent = POINTER_HELP;
+  helpButton.setAttribute("aria-controls", help.id);
+  helpButton.setAttribute("aria-expanded", "false");
+  const setHelp = (visible) => {
+    help.hidden = !visible;
+    helpButton.setAttribute("aria-expanded", String(visible));
+  };
+
+  // Full screen's pressed state follows the page (Esc leaves full screen without us).
+  let watched = null;
+  const syncFullscreen = () => {
+    const on = !!watched && doc.fullscreenElement === watched;
+    full.setAttribute("aria-pressed", String(on));
+    full.replaceChildren(iconSvg(doc, ICONS[on ? "fullscreenExit" : "fullscreen"]));
+  };
+  function toggleFullscreen(from) {
+    const root = from.closest(".gradwidget") ?? from.parentElement;
+    if (!root) return;
+    if (watched !== root) {
+      watched = root;
+      root.addEventListener("fullscreenchange", syncFullscreen); // fired at the element itself
+    }
+    if (doc.fullscreenElement === root) doc.exitFullscreen?.().catch(() => {});
+    else root.requestFullscreen?.().catch(() => {}); // refused (no user gesture, a policy): nothing changes
+  }
+
+  // Narrow: a class from the toolbar's own width (its parent sets it; content never does).
+  const narrow = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => {
+    const width = entries[entries.length - 1].contentRect.width;
+    if (width > 0) el.classList.toggle("gw-narrow", width < NARROW_PX);
+  }) : null;
+  narrow?.observe(el);
 
   // Writes only what changed: sync runs on every player step and values update.
   let shown = {};
@@ -108,7 +196,10 @@ export function buildToolbar(doc, actions) {
       status.title = text;
     });
     set("speed", String(player.speed), (value) => { speed.value = value; });
-    set("mode", mode, () => { for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode)); });
+    set("mode", mode, () => {
+      for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
+      modeSelect.value = mode;
+    });
   };
   return { el, sync };
 }
@@ -122,4 +213,12 @@ function iconSvg(doc, d) {
   path.setAttribute("d", d);
   svg.append(path);
   return svg;
+}
+
+// An id no other element of the page has (each widget's ESM may be its own module
+// instance, so the count lives on globalThis).
+function uniqueId(prefix) {
+  const key = "__gradwidget_ids__";
+  globalThis[key] = (globalThis[key] ?? 0) + 1;
+  return `${prefix}-${globalThis[key]}`;
 }

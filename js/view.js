@@ -151,6 +151,8 @@ export function createView(doc, host) {
     setValues,
     setMode,
     setSliders: (specs) => sliders.setSpecs(specs),
+    /** The text scale (the `scale` trait). */
+    setScale: (scale) => stage.setScale(scale),
     /** The drawing as SVG text once the current structure is drawn ("" if it is not). */
     svgText: () => drawn.then(() => stage.svgText()),
     destroy() {

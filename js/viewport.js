@@ -1,19 +1,48 @@
 // Pan (drag) and zoom (wheel, buttons) through the SVG viewBox. Several SVGs can share
 // one viewport (compare mode), so both panels always show the same part of the graph.
 // The view math is pure and exported for tests; createViewport() wires it to events.
+//
+// Text stays readable: a teaching-sized graph is fitted at `scale` screen px (CSS px) per
+// SVG unit, so its numbers (13 units) are 13 px × scale however narrow the page is; browser
+// zoom (fewer CSS px across the page) and presentation mode then make it bigger, never
+// smaller. A graph wider than that is shown from its start and panned (drag), and the
+// panel says it continues (data-more, styles.js). Bigger graphs (level of detail on)
+// are fitted whole, their small text hidden until zoomed in.
 
 const PAD = 16; // SVG units of margin around the graph when fitted
 const DRAG_PX = 4; // a press that moves less than this is a click, not a pan
 /** px between compare mode's panels (the stage's CSS gap, styles.js, is this too). */
 export const PANEL_GAP = 8;
+/** Font size, in SVG units, of the numbers of a node and of the edge labels (styles.js). */
+export const NUMBER_FONT = 13;
+/** In full screen a small graph may be fitted up to this many times its normal size. */
+export const FULLSCREEN_MAGNIFY = 2;
 
-/** viewBox {x, y, w, h} showing all of content {width, height} in a client of the given
- * pixel size, centered, never magnified beyond 1 unit = 1 px (small graphs stay calm). */
-export function fitView(content, client) {
-  const scale = Math.min(1, client.width / (content.width + 2 * PAD), client.height / (content.height + 2 * PAD));
+/**
+ * @typedef {{min: number, max: number}} Limits  the fitted scale's bounds, screen px per SVG unit
+ */
+
+/** Bounds of the fitted scale: a teaching graph (`lod` false) never below `scale`, a
+ * big one as small as it takes to show it whole; never above `scale`, or twice that in
+ * full screen. @returns {Limits} */
+export function fitLimits({ scale = 1, lod = false, fullscreen = false } = {}) {
+  return { min: lod ? 0 : scale, max: scale * (fullscreen ? FULLSCREEN_MAGNIFY : 1) };
+}
+
+const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+
+/** viewBox {x, y, w, h} for content {width, height} in a client of the given pixel size
+ * at the scale that shows it all, within `limits` (default: never magnified, 1 unit =
+ * 1 px at most). Centered where it fits; where it does not, its start (left, top) shows. */
+export function fitView(content, client, limits = { min: 0, max: 1 }) {
+  const W = content.width + 2 * PAD;
+  const H = content.height + 2 * PAD;
+  const scale = clamp(Math.min(client.width / W, client.height / H), limits.min, limits.max);
   const w = client.width / scale;
   const h = client.height / scale;
-  return { x: content.width / 2 - w / 2, y: content.height / 2 - h / 2, w, h };
+  const x = w >= W ? content.width / 2 - w / 2 : -PAD;
+  const y = h >= H ? content.height / 2 - h / 2 : -PAD;
+  return { x, y, w, h };
 }
 
 /** Zoom by `factor` (>1 = closer) keeping the point at fraction (fx, fy) of the view fixed. */
@@ -29,13 +58,34 @@ export function panView(view, dx, dy, clientWidth) {
   return { ...view, x: view.x - dx * unitsPerPx, y: view.y - dy * unitsPerPx };
 }
 
+/** The smallest move of `view` that brings `box` {x, y, w, h} into it with `margin` units
+ * to spare (where the box is larger than the view, its top-left corner wins). */
+export function revealView(view, box, margin = 12) {
+  const axis = (start, size, lo, len) => {
+    if (lo - margin < start) return lo - margin;
+    if (lo + len + margin > start + size) return Math.min(lo - margin, lo + len + margin - size);
+    return start;
+  };
+  return { ...view, x: axis(view.x, view.w, box.x, box.w), y: axis(view.y, view.h, box.y, box.h) };
+}
+
+/** Which sides of `content` lie outside `view`: "left right top bottom" (any of them) or "". */
+export function hiddenSides(view, content) {
+  const sides = [];
+  if (view.x > 0.5) sides.push("left");
+  if (view.x + view.w < content.width - 0.5) sides.push("right");
+  if (view.y > 0.5) sides.push("top");
+  if (view.y + view.h < content.height - 0.5) sides.push("bottom");
+  return sides.join(" ");
+}
+
 /** Whether compare mode's two panels should stack (one above the other) in a stage
- * `width` px wide: only when side by side would shrink the drawing below 75% and
- * stacking shows it larger. */
-export function shouldStack(content, width) {
-  const fit = (w) => Math.min(1, w / (content.width + 2 * PAD));
-  const sideBySide = fit(panelWidth(width, 2, false));
-  return sideBySide < 0.75 && fit(width) > sideBySide;
+ * `width` px wide: only when side by side would show the drawing below 75% of its size
+ * (or of its width, when text may not shrink) and stacking shows more. */
+export function shouldStack(content, width, limits = { min: 0, max: 1 }) {
+  const shown = (w) => Math.min(1, w / ((content.width + 2 * PAD) * limits.max));
+  const sideBySide = shown(panelWidth(width, 2, false));
+  return sideBySide < 0.75 && shown(width) > sideBySide;
 }
 
 /** Each of `count` panels' width in px in a stage `width` px wide: all of it, or a share
@@ -45,14 +95,14 @@ export function panelWidth(width, count, stacked) {
 }
 
 /** Height in px for a panel `width` px wide: the graph's height once fitted to that
- * width (never magnified), within calm limits. */
-export function panelHeight(content, width) {
-  const scale = Math.min(1, width / (content.width + 2 * PAD));
+ * width (within `limits`), within calm limits (a taller graph is panned). */
+export function panelHeight(content, width, limits = { min: 0, max: 1 }) {
+  const scale = clamp(width / (content.width + 2 * PAD), limits.min, limits.max);
   return Math.round(Math.max(160, Math.min(540, (content.height + 2 * PAD) * scale)));
 }
 
 /** How much text a drawing shown at `scale` (screen px per SVG unit) can usefully show:
- * "full" (numbers of 12 px stay >= 6 px), "labels" (names only), "boxes" (no text). */
+ * "full" (numbers of 13 units stay >= 6.5 px), "labels" (names only), "boxes" (no text). */
 export function detailAt(scale) {
   return scale >= 0.5 ? "full" : scale >= 0.28 ? "labels" : "boxes";
 }
@@ -61,31 +111,46 @@ export function detailAt(scale) {
  * Wires pointer and wheel events on `svgs` to one shared view of `content`.
  * `onClick(event)` gets presses that did not pan. `width` is the svgs' width in px if the
  * caller knows it (it measured the page before inserting them): then the view is fitted
- * at once, before anything is on the page. Later widths come through resize(width).
- * `lod` false keeps every text shown at any scale (small graphs: see widget.js).
+ * at once, before anything is on the page. Later sizes come through resize(width, height):
+ * `height` null lets the panel's height follow the graph (panelHeight), a number is the
+ * height the page gives the svgs (full screen). `lod` true: a big graph (text too small to
+ * read is hidden, and the fit may shrink it below `scale`). `scale`: the widget's text scale.
+ * The wheel zooms only while the graph is engaged (it was clicked and the focus is still
+ * inside the widget), with Ctrl/⌘ held, or in full screen; otherwise the page scrolls.
  * Attributes are written only when their value changes, and nothing here reads layout,
  * so neither building nor resizing forces the browser to lay out the drawing.
- * Returns {fit, zoom, resize, destroy}.
+ * Returns {fit, zoom, resize, reveal, setScale, destroy}.
  */
-export function createViewport(svgs, content, { onClick, width: initialWidth = 0, lod = true } = {}) {
+export function createViewport(svgs, content, { onClick, width: initialWidth = 0, lod = true, scale: initialScale = 1 } = {}) {
   let view = null;
   let touched = false; // after a user pan/zoom, resizing no longer refits
   let width = 0; // px, as measured or observed
-  let shown = { box: null, height: null, detail: null }; // what the svgs have now
+  let height = null; // px when the page sizes the svgs (full screen), else null
+  let scale = initialScale;
+  let engaged = false; // the last press on the page was on this graph
+  let shown = { box: null, height: null, detail: null, more: null }; // what the svgs have now
+  const doc = svgs[0]?.ownerDocument;
 
+  const limits = () => fitLimits({ scale, lod, fullscreen: height !== null });
   const apply = () => {
     const box = `${view.x} ${view.y} ${view.w} ${view.h}`;
     const detail = lod ? detailAt(width / view.w) : "full";
+    const more = hiddenSides(view, content);
     if (box !== shown.box) for (const svg of svgs) svg.setAttribute("viewBox", box);
     if (detail !== shown.detail) for (const svg of svgs) svg.setAttribute("data-detail", detail);
-    shown = { ...shown, box, detail };
+    // The svg's frame (panels.js) fades the sides where the graph continues.
+    if (more !== shown.more) for (const svg of svgs) svg.parentElement?.setAttribute("data-more", more);
+    shown = { ...shown, box, detail, more };
   };
   const fit = () => {
     if (width === 0) return; // not on the page yet: resize() will do it
-    const height = panelHeight(content, width);
-    if (height !== shown.height) for (const svg of svgs) svg.style.height = `${height}px`;
-    shown.height = height;
-    view = fitView(content, { width, height });
+    let client = height;
+    if (client === null) {
+      client = panelHeight(content, width, limits());
+      if (client !== shown.height) for (const svg of svgs) svg.style.height = `${client}px`;
+      shown.height = client;
+    }
+    view = fitView(content, { width, height: client }, limits());
     touched = false;
     apply();
   };
@@ -95,12 +160,29 @@ export function createViewport(svgs, content, { onClick, width: initialWidth = 0
     touched = true;
     apply();
   };
-  /** The svgs are now `next` px wide: refit unless the user has panned or zoomed. */
-  const resize = (next) => {
-    if (!(next > 0) || Math.abs(next - width) < 0.5) return;
+  /** The svgs are now `next` px wide (and `nextHeight` px tall when the page sizes them):
+   * refit unless the user has panned or zoomed; leaving or entering full screen refits. */
+  const resize = (next, nextHeight = null) => {
+    if (!(next > 0)) return;
+    const newMode = (nextHeight === null) !== (height === null);
+    if (!newMode && Math.abs(next - width) < 0.5 && (height === null || Math.abs(nextHeight - height) < 0.5)) return;
     width = next;
-    if (!view || !touched) fit();
+    height = nextHeight;
+    if (!view || !touched || newMode) fit();
     else apply(); // same view, new scale: maybe another level of detail
+  };
+  /** Pans as little as needed to show `box` (SVG units), if the graph does not fit. */
+  const reveal = (box) => {
+    if (!view || !box || !hiddenSides(view, content)) return;
+    const next = revealView(view, box);
+    if (next.x === view.x && next.y === view.y) return;
+    view = next;
+    apply();
+  };
+  const setScale = (next) => {
+    if (!(next > 0) || next === scale) return;
+    scale = next;
+    fit();
   };
 
   let press = null;
@@ -130,7 +212,17 @@ export function createViewport(svgs, content, { onClick, width: initialWidth = 0
     if (!press.panning && event.type === "pointerup") onClick?.(event);
     press = null;
   };
+  // Any press on the page: engaged if it was on one of these svgs.
+  const onPagePress = (event) => {
+    engaged = svgs.some((svg) => svg.contains(event.target));
+  };
+  const zooms = (event) => {
+    if (event.ctrlKey || event.metaKey || height !== null) return true;
+    const root = svgs[0].closest?.(".gradwidget") ?? svgs[0];
+    return engaged && root.contains(doc.activeElement);
+  };
   const onWheel = (event) => {
+    if (!zooms(event)) return; // the page scrolls
     event.preventDefault();
     const rect = event.currentTarget.getBoundingClientRect();
     zoom(Math.exp(-event.deltaY * 0.0015), (event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height);
@@ -138,14 +230,18 @@ export function createViewport(svgs, content, { onClick, width: initialWidth = 0
 
   const listeners = [["pointerdown", onDown], ["pointermove", onMove], ["pointerup", onUp], ["pointercancel", onUp], ["wheel", onWheel]];
   for (const svg of svgs) for (const [type, fn] of listeners) svg.addEventListener(type, fn, { passive: type !== "wheel" });
+  doc?.addEventListener("pointerdown", onPagePress, { capture: true, passive: true });
   resize(initialWidth);
 
   return {
     fit,
     zoom,
     resize,
+    reveal,
+    setScale,
     destroy: () => {
       for (const svg of svgs) for (const [type, fn] of listeners) svg.removeEventListener(type, fn);
+      doc?.removeEventListener("pointerdown", onPagePress, { capture: true });
     },
   };
 }

@@ -18,6 +18,7 @@ function render({ model, el }) {
   });
   const handlers = {
     "change:sliders": () => view.setSliders(model.get("sliders")),
+    "change:scale": () => view.setScale(model.get("scale") ?? 1),
     "change:mode": () => view.setMode(model.get("mode")),
     "change:values": () => view.setValues(model.get("values")),
     "change:structure": () => view.setStructure(model.get("structure"), model.get("max_nodes")),
@@ -26,6 +27,7 @@ function render({ model, el }) {
   for (const [name, fn] of Object.entries(handlers)) model.on(name, fn);
   el.append(view.el);
   view.setSliders(model.get("sliders"));
+  view.setScale(model.get("scale") ?? 1);
   view.setMode(model.get("mode"));
   view.setValues(model.get("values"), { timed: false }); // part of the first drawing, not an update
   handlers["change:structure"]();

@@ -45,7 +45,8 @@ const started = performance.now();
 for (let i = 0; i < count; i++) {
   const { default: widget } = await import(`../../gradwidget/static/widget.js?copy=${i}`);
   const model = fakeModel(
-    { structure, values, sliders: withSliders ? sliders : [], mode: params.get("mode") ?? "accumulate", max_nodes: maxNodes },
+    { structure, values, sliders: withSliders ? sliders : [], mode: params.get("mode") ?? "accumulate", max_nodes: maxNodes,
+      scale: Number(params.get("scale") ?? 1) },
     { workerSource },
   );
   // No kernel here: answer each slide with the same numbers, as Python would with new ones

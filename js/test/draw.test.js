@@ -167,15 +167,3 @@ describe("updateValues writes only what changed", () => {
     expect([...touched].sort()).toEqual(["L", "a", "c", "e", "edge 4", "edge 5", "edge 6", "edge 7", "g", "gw-edge-labels", "label 4", "label 5"].sort());
   });
 });
-
-test("a lost contribution is written higher than a fresh one, clear of its edge", () => {
-  const { svg, drawing } = draw();
-  show(drawing, "overwrite", 3); // c's first term (edge 5) was lost at this step
-  const label = svg.querySelector('.gw-edge-label[data-edge="5"]');
-  expect(label.classList.contains("gw-lost")).toBe(true);
-  const { labelY, labelRise } = drawing.layout.edges[5];
-  expect(Number(label.getAttribute("y"))).toBeCloseTo(labelY - 7 - Math.min(labelRise, 24));
-  expect(Number(label.getAttribute("y"))).toBeLessThan(labelY - 5);
-  const fresh = svg.querySelector('.gw-edge-label[data-edge="3"]');
-  expect(Number(fresh.getAttribute("y"))).toBe(drawing.layout.edges[3].labelY - 5);
-});

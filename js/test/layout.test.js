@@ -1,6 +1,6 @@
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { beforeAll, describe, expect, test } from "vitest";
-import { nodeSize, parseLayout, shortName, toDot } from "../layout.js";
+import { LABEL_H, nodeSize, parseLayout, shortName, toDot } from "../layout.js";
 import diamond from "./fixtures/diamond.json";
 import doubled from "./fixtures/a_plus_a.json";
 
@@ -63,17 +63,23 @@ describe("parseLayout", () => {
   test("edge path: spline then a line to the arrow tip", () => {
     const edge = parseLayout(json).edges[0];
     expect(edge.path).toBe("M86,30 C95,40 100,55 104,62 L110,70");
-    expect(edge.labelY).toBeGreaterThan(30); // on the curve, which goes down from (86, 30)
-    expect(edge.labelX).toBe(104); // the curve ends before the label's ideal x: its nearest point
+    expect(edge.tip).toEqual([110, 70]);
   });
 
-  test("a contribution is written on the curve, half a column gap (36) right of its source", () => {
-    const straight = JSON.stringify({ bb: "0,0,100,100", objects: [],
-      edges: [{ id: "e0", pos: "0,100 10,90 20,80 30,70 40,60 50,50 60,40" }] }); // y = x once flipped
-    const { labelX, labelY, labelRise } = parseLayout(straight).edges[0];
-    expect(Math.abs(labelX - 36)).toBeLessThan(2);
-    expect(labelY).toBeCloseTo(labelX, 5);
-    expect(labelRise).toBeCloseTo(labelY, 5); // the curve climbs to y = 0 within the label's width
+  test("a contribution is written at Graphviz's label position, y flipped", () => {
+    const labelled = JSON.stringify({ bb: "0,0,200,100", objects: [],
+      edges: [{ id: "e0", tail: 0, head: 1, pos: "e,110,30 86,70 95,60 100,45 104,38", lp: "98.5,60.25" }] });
+    expect(parseLayout(labelled).edges[0]).toMatchObject({ labelX: 98.5, labelY: 39.8, reserved: true });
+  });
+
+  test("without a label position: half a column gap (36) right of its source, above the curve", () => {
+    const straight = JSON.stringify({ bb: "0,0,100,100",
+      objects: [{ _gvid: 0, name: "n0", pos: "-10,100", width: "0.2778", height: "0.2778" }], // right side at x = 0
+      edges: [{ id: "e0", tail: 0, head: 1, pos: "0,100 10,90 20,80 30,70 40,60 50,50 60,40" }] }); // y = x once flipped
+    const { labelX, labelY, reserved } = parseLayout(straight).edges[0];
+    expect(reserved).toBe(false);
+    expect(labelX).toBe(36);
+    expect(labelY + LABEL_H / 2).toBeLessThanOrEqual(0); // the curve climbs to y = 0 under the label
   });
 });
 
