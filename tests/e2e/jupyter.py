@@ -50,6 +50,12 @@ IGNORED_CONSOLE = [
      "debugger:show-panel, toc:show-panel); logged while the page starts, before any cell runs"),
     (r"^\[yjs#509\] Not same Y\.Doc$",
      "Notebook 7's collaborative document model, logged while the notebook opens"),
+    (r"^Failed to create module: package: @jupyterlite/pyodide-kernel-extension; module: \./extension$",
+     "jupyterlite-pyodide-kernel (installed to build the static JupyterLite site) is an extension "
+     "for JupyterLite only: a real Lab or Notebook 7 server lists it and its module fails to load, "
+     "on every page, also with no widget; disabling it in page_config does not stop the load"),
+    (r"^Error: Shared module @jupyterlite/services doesn't exist in shared scope default",
+     "the same JupyterLite-only extension: the module it needs is only in a JupyterLite page"),
     (r"^Connection lost, reconnecting in \d+ seconds\.$",
      "JupyterLab's kernel connection while its kernel restarts (tests that restart it)"),
 ]
