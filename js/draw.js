@@ -159,7 +159,7 @@ function edgeLabel(view, edgeId) {
     const el = make(view.labelLayer, "g", { class: "gw-edge-label", "data-edge": edgeId, transform: `translate(${labelX},${labelY})` });
     const text = make(el, "text", { class: "gw-edge-text" });
     view.labels.set(edgeId, {
-      el, text, box: null, lost: null, width: 0,
+      el, text, box: null, lost: null, width: 0, squeeze: null,
       op: make(text, "tspan", { class: "gw-edge-op" }),
       value: make(text, "tspan", { class: "gw-contrib" }),
     });
@@ -171,16 +171,31 @@ function edgeLabel(view, edgeId) {
  * lost or not; only what changed is written. */
 function writeLabel(view, edgeId, { lost, word, value }) {
   const label = edgeLabel(view, edgeId);
+  const number = formatNumber(value);
   setText(label.op, word);
-  setText(label.value, formatNumber(value));
+  setText(label.value, number);
   const full = fullNumber(value);
   if (label.value.getAttribute("data-value") !== full) label.value.setAttribute("data-value", full);
   if (label.lost !== lost) {
     label.lost = lost;
     label.el.classList.toggle("gw-lost", lost);
   }
-  // The frame of a lost term, as wide as its text (monospace: known from its length).
-  const width = lost ? Math.min(LABEL_W, Math.ceil(labelTextWidth(word + label.value.textContent)) + 8) : 0;
+  // Monospace: the text's width is known from its length. A text wider than the box (a
+  // number beyond 1e±99) is squeezed into it; a lost term's frame fits around its text.
+  const room = LABEL_W - (lost ? 8 : 2);
+  const natural = labelTextWidth(word + number);
+  const squeeze = natural > room ? String(room) : null;
+  if (squeeze !== label.squeeze) {
+    label.squeeze = squeeze;
+    if (squeeze) {
+      label.text.setAttribute("textLength", squeeze);
+      label.text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    } else {
+      label.text.removeAttribute("textLength");
+      label.text.removeAttribute("lengthAdjust");
+    }
+  }
+  const width = lost ? Math.ceil(Math.min(natural, room)) + 8 : 0;
   if (width === label.width) return;
   label.width = width;
   if (!label.box) {

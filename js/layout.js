@@ -2,9 +2,10 @@
 // One Graphviz node per value node (the op is drawn inside it), fixed-size boxes whose
 // size depends only on the structure, so the same structure always gets the same layout.
 // Each edge also gets a fixed-size Graphviz label, an empty box as wide as the longest
-// contribution ever written on it ("lost -1.235e-100"): dot places it like a node and
-// routes edges around it, so the number drawn there (draw.js) can never run into a node,
-// an arrowhead or another edge's number, and no number ever moves the layout.
+// contribution written on it ("lost -1.234e-15"; draw.js squeezes the rare longer one,
+// "lost -1.234e-100", into it): dot places it like a node and routes edges around it, so
+// the number drawn there can never run into a node, an arrowhead or another edge's
+// number, and no number ever moves the layout.
 import { formatNumber } from "./format.js";
 import { nodeName } from "./payload.js";
 
@@ -38,17 +39,18 @@ const LABEL_RANKSEP = 36; // with them: a column, half this, the labels' column,
 /** Font size (SVG units) of the contributions written on edges (styles.js uses it). */
 export const LABEL_FONT = 13;
 // The widest advance of the usual monospace fonts, in em (DejaVu Sans Mono and Menlo
-// 0.602, Courier 0.6, Consolas 0.55), with a little to spare.
-const MONO_EM = 0.62;
+// 0.602, Liberation Mono and Courier 0.6, Consolas 0.55), with a little to spare.
+const MONO_EM = 0.61;
 /** What an edge label may start with (draw.js writes one of these before the number). */
 export const CONTRIBUTION_WORDS = ["lost ", "+= ", "= "];
-// The longest text format.js makes for any number: negative, 4 digits, 3-digit exponent.
-const EXTREMES = [-1.2345e-100, -1.2345e100, -Number.MIN_VALUE, -Number.MAX_VALUE, -0.0012345, -1234.5];
+// The longest texts format.js makes for numbers up to 1e±99: negative, 4 digits, a
+// 2-digit exponent.
+const EXTREMES = [-1.2345e-15, -1.2345e15, -1.2345e-99, -1.2345e99, -0.0012345, -1234.5];
 const longest = (texts) => texts.reduce((a, b) => ([...b].length > [...a].length ? b : a));
-/** The widest contribution an edge can show, e.g. "lost -1.235e-100". */
+/** The widest contribution an edge shows at its font size, e.g. "lost -1.234e-15". */
 export const LONGEST_CONTRIBUTION = longest(CONTRIBUTION_WORDS) + longest(EXTREMES.map(formatNumber));
 /** Size (SVG units) of the box reserved on every edge for its contribution. */
-export const LABEL_W = Math.ceil([...LONGEST_CONTRIBUTION].length * MONO_EM * LABEL_FONT) + 4;
+export const LABEL_W = Math.ceil(labelTextWidth(LONGEST_CONTRIBUTION)) + 2;
 export const LABEL_H = 20;
 /** Above this many nodes, or this many rank steps summed over the edges (long edges
  * crossing many columns), no label boxes are reserved: they make dot many times slower

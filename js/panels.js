@@ -51,6 +51,7 @@ export function createStage(doc, on) {
   let scale = 1; // the widget's text scale (the `scale` trait)
   let lod = false; // the drawn graph is big: level of detail, fitted whole
   let fullscreen = false; // the widget's root is the page's full-screen element
+  let revealed = null; // the step last brought into view
 
   const nodeIdAt = (event) => {
     const g = event.target.closest?.(".gw-node");
@@ -62,6 +63,7 @@ export function createStage(doc, on) {
   function clear() {
     viewport?.destroy();
     viewport = null;
+    revealed = null;
     panels = [];
     layout = null;
     message = null;
@@ -122,6 +124,8 @@ export function createStage(doc, on) {
       width: panelWidth(width, panels.length, stacked()),
       lod,
       scale,
+      focus: () => stepBox(layout, structure, panels[0]?.at),
+      tallest: () => Math.max(160, Math.min(540, Math.round(0.75 * (doc.defaultView?.innerHeight || 720)))),
     });
     fill();
     el.replaceChildren(...panels.map((panel) => panel.box));
@@ -134,7 +138,9 @@ export function createStage(doc, on) {
       panel.at = replayAt(structure, replayOf(values, panel.replay), index, panel.replay);
       updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay });
     }
-    if (panels.length) viewport.reveal(stepBox(layout, structure, panels[0].at));
+    // A new step comes into view (a values update on the same step leaves the view alone).
+    if (panels.length && index !== revealed) viewport.reveal(stepBox(layout, structure, panels[0].at));
+    revealed = index;
   }
 
   // The stage's content width in px (fractional, as a ResizeObserver reports it), or 0

@@ -112,7 +112,7 @@ const UI_CSS = `
    data-more), that edge fades out and shows a chevron: drag to see the rest. */
 .gradwidget .gw-canvas { position: relative; min-height: 0; }
 .gradwidget .gw-canvas::before, .gradwidget .gw-canvas::after { position: absolute; top: 0; bottom: 0; width: 32px;
-  display: none; align-items: center; justify-content: center; pointer-events: none;
+  display: none; align-items: center; justify-content: center; pointer-events: none; z-index: 1;
   font-size: 22px; line-height: 1; color: var(--jp-ui-font-color2, #757575); }
 .gradwidget .gw-canvas::before { content: "‹"; left: 0; background: linear-gradient(to right, var(--jp-layout-color0, #ffffff) 30%, transparent); }
 .gradwidget .gw-canvas::after { content: "›"; right: 0; background: linear-gradient(to left, var(--jp-layout-color0, #ffffff) 30%, transparent); }

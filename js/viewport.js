@@ -58,15 +58,16 @@ export function panView(view, dx, dy, clientWidth) {
   return { ...view, x: view.x - dx * unitsPerPx, y: view.y - dy * unitsPerPx };
 }
 
-/** The smallest move of `view` that brings `box` {x, y, w, h} into it with `margin` units
- * to spare (where the box is larger than the view, its top-left corner wins). */
-export function revealView(view, box, margin = 12) {
-  const axis = (start, size, lo, len) => {
-    if (lo - margin < start) return lo - margin;
-    if (lo + len + margin > start + size) return Math.min(lo - margin, lo + len + margin - size);
-    return start;
+/** `view` moved so that `box` {x, y, w, h} is inside it with `margin` units to spare: if
+ * it is not, the box is centred (its top-left corner shown, when it is larger than the
+ * view), without showing more than PAD beyond the edges of `content`. */
+export function revealView(view, box, content, margin = 12) {
+  const axis = (start, size, lo, len, extent) => {
+    if (lo - margin >= start && lo + len + margin <= start + size) return start; // in view
+    const centred = len + 2 * margin > size ? lo - margin : lo + len / 2 - size / 2;
+    return size >= extent + 2 * PAD ? start : clamp(centred, -PAD, extent + PAD - size);
   };
-  return { ...view, x: axis(view.x, view.w, box.x, box.w), y: axis(view.y, view.h, box.y, box.h) };
+  return { ...view, x: axis(view.x, view.w, box.x, box.w, content.width), y: axis(view.y, view.h, box.y, box.h, content.height) };
 }
 
 /** Which sides of `content` lie outside `view`: "left right top bottom" (any of them) or "". */
@@ -96,9 +97,9 @@ export function panelWidth(width, count, stacked) {
 
 /** Height in px for a panel `width` px wide: the graph's height once fitted to that
  * width (within `limits`), within calm limits (a taller graph is panned). */
-export function panelHeight(content, width, limits = { min: 0, max: 1 }) {
+export function panelHeight(content, width, limits = { min: 0, max: 1 }, tallest = 540) {
   const scale = clamp(width / (content.width + 2 * PAD), limits.min, limits.max);
-  return Math.round(Math.max(160, Math.min(540, (content.height + 2 * PAD) * scale)));
+  return Math.round(Math.max(160, Math.min(tallest, (content.height + 2 * PAD) * scale)));
 }
 
 /** How much text a drawing shown at `scale` (screen px per SVG unit) can usefully show:
@@ -115,13 +116,18 @@ export function detailAt(scale) {
  * `height` null lets the panel's height follow the graph (panelHeight), a number is the
  * height the page gives the svgs (full screen). `lod` true: a big graph (text too small to
  * read is hidden, and the fit may shrink it below `scale`). `scale`: the widget's text scale.
+ * `focus()` returns what the view should show ({x, y, w, h} in SVG units, or null), e.g.
+ * the current step: a fit that cannot show everything shows it. `tallest()` is the
+ * tallest a panel may be in px (e.g. a share of the window's height).
  * The wheel zooms only while the graph is engaged (it was clicked and the focus is still
  * inside the widget), with Ctrl/⌘ held, or in full screen; otherwise the page scrolls.
  * Attributes are written only when their value changes, and nothing here reads layout,
  * so neither building nor resizing forces the browser to lay out the drawing.
  * Returns {fit, zoom, resize, reveal, setScale, destroy}.
  */
-export function createViewport(svgs, content, { onClick, width: initialWidth = 0, lod = true, scale: initialScale = 1 } = {}) {
+export function createViewport(svgs, content, {
+  onClick, width: initialWidth = 0, lod = true, scale: initialScale = 1, focus = () => null, tallest = () => 540,
+} = {}) {
   let view = null;
   let touched = false; // after a user pan/zoom, resizing no longer refits
   let width = 0; // px, as measured or observed
@@ -146,11 +152,13 @@ export function createViewport(svgs, content, { onClick, width: initialWidth = 0
     if (width === 0) return; // not on the page yet: resize() will do it
     let client = height;
     if (client === null) {
-      client = panelHeight(content, width, limits());
+      client = panelHeight(content, width, limits(), tallest());
       if (client !== shown.height) for (const svg of svgs) svg.style.height = `${client}px`;
       shown.height = client;
     }
     view = fitView(content, { width, height: client }, limits());
+    const box = focus();
+    if (box) view = revealView(view, box, content);
     touched = false;
     apply();
   };
@@ -174,7 +182,7 @@ export function createViewport(svgs, content, { onClick, width: initialWidth = 0
   /** Pans as little as needed to show `box` (SVG units), if the graph does not fit. */
   const reveal = (box) => {
     if (!view || !box || !hiddenSides(view, content)) return;
-    const next = revealView(view, box);
+    const next = revealView(view, box, content);
     if (next.x === view.x && next.y === view.y) return;
     view = next;
     apply();

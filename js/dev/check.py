@@ -26,7 +26,10 @@ from js_fixtures import layered_payload  # noqa: E402
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-# name, query, actions (key:K, hover:LABEL, click:SELECTOR)
+# name, query, actions (key:K, hover:LABEL, click:SELECTOR), optional page options
+# ({"viewport": (w, h), "zoom": z}: z emulates browser zoom as Chromium does it, a viewport
+# of w/z x h/z CSS px at z device pixels per CSS px).
+PROJECTOR = {"viewport": (1280, 720)}
 SHOTS = [
     ("diamond-final", "case=diamond", []),
     ("diamond-step2-hover-a", "case=diamond", ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover:a"]),
@@ -44,7 +47,30 @@ SHOTS = [
     ("random-200", "case=random&n=200", []),
     ("sliders", "case=sliders&mode=compare", ["key:Home", "key:ArrowRight"]),
     ("no-worker-fallback", "case=diamond&noworker=1", []),
+    ("neuron-scale1.5-1280x720", "case=neuron&scale=1.5", ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight"], PROJECTOR),
+    ("neuron-scale1.5-zoom200", "case=neuron&scale=1.5", ["key:Home", "key:ArrowRight", "key:ArrowRight"], {**PROJECTOR, "zoom": 2}),
+    ("neuron-scale1-zoom200", "case=neuron", ["key:End"], {**PROJECTOR, "zoom": 2}),
+    ("diamond-compare-zoom200-help", "case=diamond&mode=compare", ["key:Home", "key:?"], {**PROJECTOR, "zoom": 2}),
+    ("doubled-overwrite-lost", "case=doubled&mode=overwrite", ["key:End"], PROJECTOR),
+    ("diamond-overwrite-lost-dark", "case=diamond&mode=overwrite&theme=dark", ["key:End"], PROJECTOR),
+    ("lecture-compare-scale1.5", "case=lecture&mode=compare&scale=1.5", ["key:End"], PROJECTOR),
+    ("neuron-fullscreen", "case=neuron&scale=1.5", ["key:Home", "key:ArrowRight", "fullscreen"], PROJECTOR),
+    ("mlp-fit", "case=mlp", [], PROJECTOR),
 ]
+
+# The smallest number drawn (font size x on-screen scale, CSS px) and the toolbar's rows.
+MEASURE_JS = """() => {
+  const root = document.querySelector('.gradwidget');
+  const sizes = [...root.querySelectorAll('.gw-data, .gw-grad, .gw-contrib')]
+    .filter((t) => /\\d/.test(t.textContent) && getComputedStyle(t).display !== 'none')
+    .map((t) => parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
+  const tops = new Set([...root.querySelectorAll('.gw-toolbar > :not([hidden]):not(.gw-help)')]
+    .filter((e) => getComputedStyle(e).display !== 'none')
+    .map((e) => { const r = e.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2 / 12); }));
+  return { minPx: sizes.length ? +Math.min(...sizes).toFixed(2) : null, numbers: sizes.length, toolbarRows: tops.size,
+           more: root.querySelector('.gw-canvas')?.dataset.more ?? null, dpr: devicePixelRatio, width: innerWidth,
+           fullscreen: document.fullscreenElement === root };
+}"""
 
 READY = ("document.querySelector('.gradwidget')?.dataset.state"
          " && document.querySelector('.gradwidget').dataset.state !== 'layout'")
@@ -75,8 +101,12 @@ def serve(port=0):
     return server
 
 
-async def open_case(browser, base, query, errors):
-    page = await browser.new_page(viewport={"width": 1280, "height": 720})
+async def open_case(browser, base, query, errors, options=None):
+    options = options or {}
+    width, height = options.get("viewport", (1280, 720))
+    zoom = options.get("zoom", 1)
+    page = await browser.new_page(viewport={"width": round(width / zoom), "height": round(height / zoom)},
+                                  device_scale_factor=zoom)
     page.on("console", lambda m: m.type == "error" and errors.append(f"{query}: {m.text}"))
     page.on("pageerror", lambda e: errors.append(f"{query}: {e}"))
     await page.goto(f"{base}/js/dev/index.html?{query}")
@@ -85,8 +115,8 @@ async def open_case(browser, base, query, errors):
 
 
 async def screenshots(browser, base, out, errors):
-    for name, query, actions in SHOTS:
-        page = await open_case(browser, base, query, errors)
+    for name, query, actions, *options in SHOTS:
+        page = await open_case(browser, base, query, errors, *options)
         for action in actions:
             kind, _, arg = action.partition(":")
             if kind == "key":
@@ -107,9 +137,15 @@ async def screenshots(browser, base, out, errors):
                   m.set('values', { ...m.get('values'), stale }); }""")
             elif kind == "wait":
                 await page.wait_for_timeout(int(arg))
+            elif kind == "fullscreen":  # the Full screen button, as a user clicks it
+                await page.click('button[aria-label="Full screen"]')
+                await page.wait_for_function("document.fullscreenElement !== null")
+                await page.wait_for_timeout(300)
         await page.wait_for_timeout(100)
-        await (await page.query_selector("#host")).screenshot(path=str(out / f"{name}.png"))
-        print(f"  {out / (name + '.png')}")
+        full = await page.evaluate("document.fullscreenElement !== null")
+        target = page if full else await page.query_selector("#host")
+        await target.screenshot(path=str(out / f"{name}.png"))
+        print(f"  {out / (name + '.png')}", json.dumps(await page.evaluate(MEASURE_JS)))
         await page.close()
 
 
