@@ -112,7 +112,7 @@ def test_presentation_mode_never_makes_the_graph_text_smaller(projector):
     before = smallest(widget, "before presentation mode")
     page.page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
     try:
-        page.page.wait_for_function("() => document.body.classList.contains('jp-mod-presentationMode')")
+        page.page.wait_for_function("() => window.jupyterapp.shell.presentationMode === true")
         page.page.wait_for_timeout(500)
         widget.scroll_into_view_if_needed()
         after = smallest(widget, "in presentation mode")
