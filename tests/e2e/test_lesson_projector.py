@@ -5,6 +5,8 @@ viewport in CSS px at a higher device pixel ratio) and Lab's presentation mode n
 the text smaller in CSS px. Screenshots at 1280x720 go to test-artifacts/lesson-projector-*.
 """
 
+import base64
+
 import pytest
 
 from .conftest import PageFactory
@@ -84,7 +86,8 @@ def test_browser_zoom_never_makes_the_graph_text_smaller(projector, zoom):
         cdp.send("Emulation.setDeviceMetricsOverride", {
             "width": round(VIEWPORT[0] / zoom), "height": round(VIEWPORT[1] / zoom),
             "deviceScaleFactor": zoom, "mobile": False})
-        page.page.wait_for_function(f"() => Math.abs(window.devicePixelRatio - {zoom}) < 1e-6")
+        page.page.wait_for_function(f"() => Math.abs(window.devicePixelRatio - {zoom}) < 1e-6"
+                                    f" && Math.abs(window.innerWidth - {VIEWPORT[0] / zoom}) < 2")
         page.page.wait_for_timeout(500)          # the stage's ResizeObserver refits
         for key, widget in widgets.items():
             widget.scroll_into_view_if_needed()
@@ -93,8 +96,9 @@ def test_browser_zoom_never_makes_the_graph_text_smaller(projector, zoom):
                 f"{page.frontend} {key}: at {zoom:.0%} zoom the smallest number is " \
                 f"{after['css']:.2f} CSS px, " \
                 f"at 100% {before[key]['css']:.2f} ({after['text']!r})"
+        # Playwright's own screenshot would put its viewport back first: ask Chromium.
         shot = ARTIFACTS / f"lesson-projector-{page.frontend}-zoom{int(zoom * 100)}.png"
-        page.page.screenshot(path=str(shot))
+        shot.write_bytes(base64.b64decode(cdp.send("Page.captureScreenshot", {"format": "png"})["data"]))
     finally:
         cdp.send("Emulation.clearDeviceMetricsOverride")
         cdp.detach()
