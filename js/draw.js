@@ -107,7 +107,7 @@ function nodeTemplate(doc, op, w, h) {
   const rows = make(g, "text", { class: "gw-rows" });
   make(rows, "tspan", { class: "gw-key", x: 10, y: 47 }, "data");
   make(rows, "tspan", { class: "gw-data", x: w - 10, y: 47 }, "");
-  make(rows, "tspan", { class: "gw-key", x: 10, y: 64 }, "grad");
+  make(rows, "tspan", { class: "gw-key", x: 10, y: 64 }, "grad"); // 13px digits end ~3 below: clear of the ×n badge at h - 8
   make(rows, "tspan", { class: "gw-grad", x: w - 10, y: 64 }, "");
   return g;
 }

@@ -27,7 +27,7 @@ import { nodeName } from "./payload.js";
  * @property {Object<number, EdgeGeometry>} edges  by edge id
  */
 
-const NODE_H = 74; // leaves room under "grad" for the "×2" badge on the bottom border
+const NODE_H = 76; // leaves room under "grad" for the "×2" badge on the bottom border
 const MIN_W = 140; // room for "grad" plus the longest formatted number ("-1.235e-15") at 13px
 const PAD = 10;
 const LABEL_CHAR_W = 8.6; // bold 13px: names like "x1*w1 + x2*w2" average 8.2-8.5 px a character in Chromium
