@@ -25,7 +25,6 @@ function draw(structure) {
 }
 const show = (drawing, payload, mode, k, data = payload.values.data) =>
   updateValues(drawing, { data, at: replayAt(payload.structure, payload.values.replays[mode], k, mode), mode });
-const labelOf = (svg, edge) => svg.querySelector(`g.gw-edge-label[data-edge="${edge}"]`);
 
 describe("contributions on edges", () => {
   test("are centred in the box the layout reserved, whatever the number", () => {
