@@ -119,8 +119,9 @@ export function detailAt(scale) {
  * `focus()` returns what the view should show ({x, y, w, h} in SVG units, or null), e.g.
  * the current step: a fit that cannot show everything shows it. `tallest()` is the
  * tallest a panel may be in px (e.g. a share of the window's height).
- * The wheel zooms only while the graph is engaged (it was clicked and the focus is still
- * inside the widget), with Ctrl/⌘ held, or in full screen; otherwise the page scrolls.
+ * The wheel zooms only while the graph is engaged (it was the last thing clicked on the
+ * page, and the focus has not been moved out of the widget since), with Ctrl/⌘ held, or
+ * in full screen; otherwise the page scrolls.
  * Attributes are written only when their value changes, and nothing here reads layout,
  * so neither building nor resizing forces the browser to lay out the drawing.
  * Returns {fit, zoom, resize, reveal, setScale, destroy}.
@@ -220,15 +221,19 @@ export function createViewport(svgs, content, {
     if (!press.panning && event.type === "pointerup") onClick?.(event);
     press = null;
   };
-  // Any press on the page: engaged if it was on one of these svgs.
+  // Engaged by a press on one of these svgs, until a press elsewhere on the page or the
+  // focus leaving the widget by keyboard (Tab). A focus move during a press is the host's
+  // own (a notebook may focus its cell when one of its outputs is clicked): it does not count.
+  let pressedAt = -Infinity;
   const onPagePress = (event) => {
     engaged = svgs.some((svg) => svg.contains(event.target));
+    pressedAt = performance.now();
   };
-  const zooms = (event) => {
-    if (event.ctrlKey || event.metaKey || height !== null) return true;
+  const onPageFocus = (event) => {
     const root = svgs[0].closest?.(".gradwidget") ?? svgs[0];
-    return engaged && root.contains(doc.activeElement);
+    if (!root.contains(event.target) && performance.now() - pressedAt > 500) engaged = false;
   };
+  const zooms = (event) => event.ctrlKey || event.metaKey || height !== null || engaged;
   const onWheel = (event) => {
     if (!zooms(event)) return; // the page scrolls
     event.preventDefault();
@@ -239,6 +244,7 @@ export function createViewport(svgs, content, {
   const listeners = [["pointerdown", onDown], ["pointermove", onMove], ["pointerup", onUp], ["pointercancel", onUp], ["wheel", onWheel]];
   for (const svg of svgs) for (const [type, fn] of listeners) svg.addEventListener(type, fn, { passive: type !== "wheel" });
   doc?.addEventListener("pointerdown", onPagePress, { capture: true, passive: true });
+  doc?.addEventListener("focusin", onPageFocus, true);
   resize(initialWidth);
 
   return {
@@ -250,6 +256,7 @@ export function createViewport(svgs, content, {
     destroy: () => {
       for (const svg of svgs) for (const [type, fn] of listeners) svg.removeEventListener(type, fn);
       doc?.removeEventListener("pointerdown", onPagePress, { capture: true });
+      doc?.removeEventListener("focusin", onPageFocus, true);
     },
   };
 }

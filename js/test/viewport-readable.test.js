@@ -150,6 +150,24 @@ describe("createViewport", () => {
     expect(viewBox(svg)).toBe(after);
   });
 
+  test("a host moving the focus during the click does not disengage; Tab away does", () => {
+    const { svg, outside } = mount();
+    svg.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true, button: 0 }));
+    outside.focus(); // e.g. the notebook focusing its cell as the output is clicked
+    expect(wheel(svg).defaultPrevented).toBe(true);
+    const later = performance.now() + 600;
+    const now = performance.now;
+    performance.now = () => later; // a keyboard move, well after the press
+    try {
+      document.body.focus();
+      outside.blur();
+      outside.dispatchEvent(new FocusEvent("focusin", { bubbles: true }));
+    } finally {
+      performance.now = now;
+    }
+    expect(wheel(svg).defaultPrevented).toBe(false);
+  });
+
   test("full screen: the page's height is the view's, and the wheel zooms", () => {
     const { svg, viewport } = mount({ scale: 1 });
     const normalHeight = svg.style.height;
