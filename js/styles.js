@@ -72,6 +72,10 @@ const UI_CSS = `
 .gradwidget .gw-toolbar.gw-narrow .gw-mode-select { display: inline-flex; max-width: 11em; }
 .gradwidget .gw-toolbar.gw-narrow .gw-view .gw-button-text:not(:only-child) { display: none; }
 .gradwidget .gw-toolbar.gw-narrow .gw-scrub { width: 90px; }
+.gradwidget .gw-toolbar.gw-tiny .gw-scrub { width: 64px; }
+.gradwidget .gw-toolbar.gw-tiny .gw-mode-select { max-width: 8em; }
+.gradwidget .gw-toolbar.gw-tiny button { min-width: 24px; padding: 0 4px; }
+.gradwidget .gw-toolbar.gw-tiny .gw-group { gap: 1px; }
 .gradwidget .gw-help { flex: 1 0 100%; padding: 6px 4px 2px; border-top: 1px solid var(--jp-border-color2, #e0e0e0); line-height: 1.6; }
 .gradwidget .gw-help[hidden] { display: none; }
 .gradwidget .gw-help ul { margin: 2px 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 2px 20px; }

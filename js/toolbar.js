@@ -26,6 +26,8 @@ const ICONS = { // 24×24 path data
 };
 /** Below this width (CSS px) the toolbar is narrow (see the file's comment). */
 export const NARROW_PX = 900;
+/** Below this, tiny: everything a little smaller still (e.g. 200% zoom beside a side panel). */
+export const TINY_PX = 440;
 /** The keys keyboard.js handles, as the help lists them: [keys, what]. */
 export const KEY_HELP = [
   [["Space"], "play / pause"],
@@ -169,7 +171,9 @@ export function buildToolbar(doc, actions) {
   // Narrow: a class from the toolbar's own width (its parent sets it; content never does).
   const narrow = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => {
     const width = entries[entries.length - 1].contentRect.width;
-    if (width > 0) el.classList.toggle("gw-narrow", width < NARROW_PX);
+    if (!(width > 0)) return;
+    el.classList.toggle("gw-narrow", width < NARROW_PX);
+    el.classList.toggle("gw-tiny", width < TINY_PX);
   }) : null;
   narrow?.observe(el);
 
