@@ -50,7 +50,7 @@ const UI_CSS = `
 /* Focus: the keys work while it is anywhere inside (keyboard.js). A ring when reached by
    keyboard; the border says so after a click. */
 .gradwidget:focus-within { border-color: var(--jp-brand-color1, #1976d2); }
-.gradwidget:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 2px; }
+.gradwidget:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: -1px; } /* inside: an output area may clip outside */
 .gradwidget .gw-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 8px;
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); background: var(--jp-layout-color1, #fafafa); border-radius: 6px 6px 0 0; }
 .gradwidget .gw-group { display: flex; align-items: center; gap: 2px; }
