@@ -8,6 +8,7 @@ saves PNGs to OUT_DIR (1280x720 pages), prints layout and update timings, and ex
 any console error. The server also answers /js/dev/random.json?n=&seed= with the payload
 of a layered graph of about n nodes, made by Python (scripts/js_fixtures.py).
 """
+
 import asyncio
 import functools
 import http.server
@@ -23,8 +24,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 from js_fixtures import layered_payload  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # name, query, actions (key:K, hover:LABEL, click:SELECTOR), optional page options
 # ({"viewport": (w, h), "zoom": z}: z emulates browser zoom as Chromium does it, a viewport
@@ -34,11 +41,17 @@ SHOTS = [
     ("diamond-final", "case=diamond", []),
     ("diamond-step2-hover-a", "case=diamond", ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover:a"]),
     ("diamond-compare-hover-c", "case=diamond&mode=compare", ["hover:c"]),
-    ("diamond-compare-dark-step3", "case=diamond&mode=compare&theme=dark",
-     ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight", "click:g.gw-node[data-label=c]"]),
+    (
+        "diamond-compare-dark-step3",
+        "case=diamond&mode=compare&theme=dark",
+        ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight", "click:g.gw-node[data-label=c]"],
+    ),
     ("doubled-a-plus-a", "case=doubled", ["hover:a"]),
-    ("label-is-text-and-isolated", "case=evil",
-     ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover-id:3"]),
+    (
+        "label-is-text-and-isolated",
+        "case=evil",
+        ["key:Home", "key:ArrowRight", "key:ArrowRight", "hover-id:3"],
+    ),
     ("two-widgets-compare", "case=diamond&mode=compare&widgets=2", []),
     ("neuron-names", "case=neuron", ["key:Home", "hover-id:8"]),
     ("stale-and-no-kernel", "case=sliders&nokernel=1", ["stale", "slide:a", "wait:3300"]),
@@ -47,10 +60,25 @@ SHOTS = [
     ("random-200", "case=random&n=200", []),
     ("sliders", "case=sliders&mode=compare", ["key:Home", "key:ArrowRight"]),
     ("no-worker-fallback", "case=diamond&noworker=1", []),
-    ("neuron-scale1.5-1280x720", "case=neuron&scale=1.5", ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight"], PROJECTOR),
-    ("neuron-scale1.5-zoom200", "case=neuron&scale=1.5", ["key:Home", "key:ArrowRight", "key:ArrowRight"], {**PROJECTOR, "zoom": 2}),
+    (
+        "neuron-scale1.5-1280x720",
+        "case=neuron&scale=1.5",
+        ["key:Home", "key:ArrowRight", "key:ArrowRight", "key:ArrowRight"],
+        PROJECTOR,
+    ),
+    (
+        "neuron-scale1.5-zoom200",
+        "case=neuron&scale=1.5",
+        ["key:Home", "key:ArrowRight", "key:ArrowRight"],
+        {**PROJECTOR, "zoom": 2},
+    ),
     ("neuron-scale1-zoom200", "case=neuron", ["key:End"], {**PROJECTOR, "zoom": 2}),
-    ("diamond-compare-zoom200-help", "case=diamond&mode=compare", ["key:Home", "key:?"], {**PROJECTOR, "zoom": 2}),
+    (
+        "diamond-compare-zoom200-help",
+        "case=diamond&mode=compare",
+        ["key:Home", "key:?"],
+        {**PROJECTOR, "zoom": 2},
+    ),
     ("doubled-overwrite-lost", "case=doubled&mode=overwrite", ["key:End"], PROJECTOR),
     ("diamond-overwrite-lost-dark", "case=diamond&mode=overwrite&theme=dark", ["key:End"], PROJECTOR),
     ("lecture-compare-scale1.5", "case=lecture&mode=compare&scale=1.5", ["key:End"], PROJECTOR),
@@ -61,19 +89,22 @@ SHOTS = [
 # The smallest number drawn (font size x on-screen scale, CSS px) and the toolbar's rows.
 MEASURE_JS = """() => {
   const root = document.querySelector('.gradwidget');
+  const onScreen = (t) => Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b);
   const sizes = [...root.querySelectorAll('.gw-data, .gw-grad, .gw-contrib')]
     .filter((t) => /\\d/.test(t.textContent) && getComputedStyle(t).display !== 'none')
-    .map((t) => parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
+    .map((t) => parseFloat(getComputedStyle(t).fontSize) * onScreen(t));
   const tops = new Set([...root.querySelectorAll('.gw-toolbar > :not([hidden]):not(.gw-help)')]
     .filter((e) => getComputedStyle(e).display !== 'none')
     .map((e) => { const r = e.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2 / 12); }));
-  return { minPx: sizes.length ? +Math.min(...sizes).toFixed(2) : null, numbers: sizes.length, toolbarRows: tops.size,
-           more: root.querySelector('.gw-canvas')?.dataset.more ?? null, dpr: devicePixelRatio, width: innerWidth,
-           fullscreen: document.fullscreenElement === root };
+  return { minPx: sizes.length ? +Math.min(...sizes).toFixed(2) : null, numbers: sizes.length,
+           toolbarRows: tops.size, more: root.querySelector('.gw-canvas')?.dataset.more ?? null,
+           dpr: devicePixelRatio, width: innerWidth, fullscreen: document.fullscreenElement === root };
 }"""
 
-READY = ("document.querySelector('.gradwidget')?.dataset.state"
-         " && document.querySelector('.gradwidget').dataset.state !== 'layout'")
+READY = (
+    "document.querySelector('.gradwidget')?.dataset.state"
+    " && document.querySelector('.gradwidget').dataset.state !== 'layout'"
+)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -105,8 +136,9 @@ async def open_case(browser, base, query, errors, options=None):
     options = options or {}
     width, height = options.get("viewport", (1280, 720))
     zoom = options.get("zoom", 1)
-    page = await browser.new_page(viewport={"width": round(width / zoom), "height": round(height / zoom)},
-                                  device_scale_factor=zoom)
+    page = await browser.new_page(
+        viewport={"width": round(width / zoom), "height": round(height / zoom)}, device_scale_factor=zoom
+    )
     page.on("console", lambda m: m.type == "error" and errors.append(f"{query}: {m.text}"))
     page.on("pageerror", lambda e: errors.append(f"{query}: {e}"))
     await page.goto(f"{base}/js/dev/index.html?{query}")
@@ -128,10 +160,10 @@ async def screenshots(browser, base, out, errors):
                 await page.hover(f'g.gw-node[data-id="{arg}"]')
             elif kind == "click":
                 await page.click(arg)
-            elif kind == "slide":      # one step right on the slider `arg`
+            elif kind == "slide":  # one step right on the slider `arg`
                 await page.focus(f'.gw-sliders input[aria-label="{arg}"]')
                 await page.keyboard.press("ArrowRight")
-            elif kind == "stale":      # what Python sends after leaf data changed without forward()
+            elif kind == "stale":  # what Python sends after leaf data changed without forward()
                 await page.evaluate("""() => { const m = window.harness.model;
                   const stale = 'a.data changed since the last forward(): call L.forward() to recompute';
                   m.set('values', { ...m.get('values'), stale }); }""")
@@ -223,8 +255,11 @@ async def main():
         print("screenshots:")
         await screenshots(browser, base, out, errors)
         page = await open_case(browser, base, "case=diamond", errors)
-        print("first layout in a fresh page (worker start + Graphviz load):",
-              await page.evaluate("document.querySelector('.gradwidget').dataset.layoutMs"), "ms")
+        print(
+            "first layout in a fresh page (worker start + Graphviz load):",
+            await page.evaluate("document.querySelector('.gradwidget').dataset.layoutMs"),
+            "ms",
+        )
         timings = await page.evaluate(TIMINGS_JS, [50, 200, 1000, 2000])
         print("timings:", json.dumps(timings, indent=2))
         await browser.close()
