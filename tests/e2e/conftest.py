@@ -11,6 +11,12 @@ from .jupyter import JupyterServer, NotebookPage, block_outside, launch_browser,
 _open_pages = []  # (tag, NotebookPage) currently open: saved on a test failure
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "lesson_layer: the lesson layer of the widget (steps per contribution, "
+        "narration, keys, wheel, projector size; tests/e2e/test_lesson_*.py of the lesson layer)")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -13,7 +13,7 @@ from .dom import button, drawn_label_count, label_collisions, read_lesson, step_
 from .jupyter import WIDGET
 from .reference import NOTEBOOKS, graph_of, lesson_displays
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.lesson_layer]
 
 VIEWPORT = (1280, 720)
 LONG_NUMBERS = [0.0123456, -0.2588, 0.01973, -0.00001234, 1.234567, -3.14159, -0.0731, 0.5]

@@ -10,7 +10,7 @@ from .conftest import PageFactory
 from .dom import button, notebook_state, read_lesson, step_of, viewboxes
 from .reference import LESSON_GRAPHS, lesson_graph, lesson_plan
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.lesson_layer]
 
 VIEWPORT = (1280, 720)
 PROSE = "\n\n".join(f"Paragraph {i}: text to scroll past, as in a real lesson." for i in range(12))

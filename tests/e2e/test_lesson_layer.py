@@ -31,7 +31,7 @@ from .reference import (
     walk,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.lesson_layer]
 
 VIEWPORT = (1280, 720)
 VIEW_NAMES = ("accumulate", "overwrite", "eager", "compare", "compare-eager")

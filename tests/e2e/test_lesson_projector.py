@@ -14,7 +14,7 @@ from .dom import NUMBER_SELECTOR, button, read_lesson, step_of, text_sizes
 from .jupyter import ARTIFACTS
 from .reference import lesson_code
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.lesson_layer]
 
 VIEWPORT = (1280, 720)
 SCALE = 1.5

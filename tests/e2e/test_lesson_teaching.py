@@ -10,6 +10,8 @@ import pytest
 from .dom import button, read_lesson
 from .reference import NOTEBOOKS, PANEL_MODES, lesson_displays, lesson_plan, plain, walk
 
+pytestmark = pytest.mark.lesson_layer
+
 VIEWPORT = (1280, 720)
 
 
