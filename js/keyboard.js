@@ -7,8 +7,11 @@
 // matches them on the way down (a capture listener on the document), before the widget
 // sees the key: its command-mode ← / → / Space would move to another cell or collapse a
 // heading. So the widget listens on the window, in the capture phase, which runs before
-// any listener of the document, and stops only the keys it handles: every other shortcut
-// (Shift+Enter, Ctrl+S, Esc) still works while the widget has focus.
+// any listener of the document. It handles its keys; other plain keys (letters, ↑ / ↓,
+// Page Up / Down) are kept from the notebook too, where they are command-mode shortcuts
+// ("d d" deletes the cell, ↓ selects the next one), with their browser default (e.g.
+// scrolling) left alone; keys with Ctrl/⌘/Alt, Enter, Tab and Esc go on to the notebook,
+// so Shift+Enter, Ctrl+S and Esc still work while the widget has focus.
 
 /** @type {Object<string, string>} key -> player action, or a toolbar button's data-action */
 export const KEYS = {
@@ -16,6 +19,13 @@ export const KEYS = {
   "?": "help", f: "fullscreen", F: "fullscreen",
 };
 const BUTTONS = new Set(["help", "fullscreen"]); // keys that press a toolbar button
+const PLAIN = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Delete", "Backspace"]);
+
+/** Whether a key the widget does not handle is still kept from the notebook's shortcuts. */
+export function keptFromNotebook(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return false;
+  return [...event.key].length === 1 || PLAIN.has(event.key) || Object.hasOwn(KEYS, event.key);
+}
 
 /** What the key of `event` (a keydown inside a widget) does, or null: leave it alone. */
 export function keyAction(event) {
@@ -35,7 +45,10 @@ export function bindKeys(root, dispatch) {
     const target = event.target;
     if (event.defaultPrevented || !target?.nodeType || !root.contains(target)) return;
     const action = keyAction(event);
-    if (!action) return;
+    if (!action) {
+      if (keptFromNotebook(event)) event.stopPropagation(); // its default action still happens
+      return;
+    }
     event.preventDefault();
     event.stopPropagation();
     if (BUTTONS.has(action)) root.querySelector(`button[data-action="${action}"]`)?.click();
