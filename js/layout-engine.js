@@ -10,9 +10,10 @@
 const PAGE_KEY = "__gradwidget_layout__";
 const CACHE_SIZE = 16; // recent layouts, so re-rendering a view or a mode switch is instant
 // How long each way of starting may take to load Graphviz (normally 0.2 s) before the next
-// is tried or, after the last, the engine gives up: together under the 5 s a page may wait.
-export const START_TIMEOUT_MS = { worker: 3000, "main thread": 1500 };
-const LOOKUP_TIMEOUT_MS = 1500; // the widget manager finding the LayoutEngine model
+// is tried or, after the last, the engine gives up, and how long the widget manager may
+// take to find the LayoutEngine model: together under the 5 s a page may wait.
+export const START_TIMEOUT_MS = { worker: 2500, "main thread": 1000 };
+export const LOOKUP_TIMEOUT_MS = 1000;
 
 /** The page's engine for this widget model: Promise<{ layout(dot) -> Promise<json text> }>. */
 export function engineFor(model) {
