@@ -59,6 +59,16 @@ def button(widget, label):
     return widget.locator(f"button[aria-label='{label}']")
 
 
+def choose_mode(widget, view):
+    """Switch to `view` with the mode control the toolbar shows: its buttons, or its select
+    (a narrow toolbar shows the select instead)."""
+    select = widget.locator("select.gw-mode-select")
+    if select.is_visible():
+        select.select_option(view)
+    else:
+        widget.locator(f"button[data-mode='{view}']").click()
+
+
 
 # ---- sliders (the `sliders` trait: .gw-sliders > label.gw-slider > input[type=range]) -----
 # Added for tests/e2e/test_classroom.py and benchmarks/widget_sliders.py. The slider's input

@@ -13,6 +13,7 @@ import pytest
 from .dom import (
     button,
     by_label,
+    choose_mode,
     click_slider,
     markers,
     misread,
@@ -185,7 +186,7 @@ def test_page_set_mode_proto_or_constructor(hardening):
         assert shown in [dict(enumerate(grad[m])) for m in ("accumulate", "overwrite")], (bad, shown)
     shoot(hardening, widget, "mode_proto")
     # The mode buttons still work.
-    button(widget, "Mode: compare").click()
+    choose_mode(widget, "compare")
     page.wait_for_function("(el) => el.querySelectorAll('.gw-panel').length === 2",
                            arg=widget.element_handle(), timeout=5_000)
     assert hardening.kernel_json("w_mode.mode") == "compare"
