@@ -25,7 +25,7 @@ const ICONS = { // 24×24 path data
   download: "M19 9h-4V3H9v6H5l7 7 7-7zM5 18v2h14v-2H5z",
 };
 /** Below this width (CSS px) the toolbar is narrow (see the file's comment). */
-export const NARROW_PX = 900;
+export const NARROW_PX = 720;
 /** Below this, tiny: everything a little smaller still (e.g. 200% zoom beside a side panel). */
 export const TINY_PX = 440;
 /** The keys keyboard.js handles, as the help lists them: [keys, what]. */
