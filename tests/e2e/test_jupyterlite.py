@@ -73,17 +73,23 @@ def test_site_serves_pyodide_and_every_wheel_locally(site):
     assert (site / "files" / NOTEBOOK).exists()
 
 
-def _lesson_root():
-    """The lesson's `L` as the kernel builds it: the notebook's code cells before the widget,
-    run here."""
+def _shows_widget(cell):
+    return cell.cell_type == "code" and "GraphWidget(" in cell.source and "import" not in cell.source
+
+
+def _lesson():
+    """(the graph the lesson's first widget shows, as the kernel builds it: the code cells
+    before that widget run here; how many widgets the lesson shows)."""
     nb = nbformat.read(REPO / "notebooks" / NOTEBOOK, as_version=4)
     namespace = {}
     for cell in nb.cells:
+        if _shows_widget(cell):
+            break
         if cell.cell_type == "code":
-            if "GraphWidget(" in cell.source and "import" not in cell.source:
-                break
             exec(cell.source, namespace)
-    return namespace["L"]
+    first = next(cell for cell in nb.cells if _shows_widget(cell))
+    root = first.source.split("GraphWidget(", 1)[1].split(",")[0].split(")")[0].strip()
+    return namespace[root], sum(map(_shows_widget, nb.cells))
 
 
 def test_student_runs_notebook_02_offline(browser, served):
@@ -98,7 +104,9 @@ def test_student_runs_notebook_02_offline(browser, served):
             arg=NOTEBOOK, timeout=180_000, polling=500)
         print(f"kernel ready in {time.monotonic() - started:.0f} s")
         page.page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-        widget = page.page.locator(".gradwidget")
+        root, count = _lesson()
+        widgets = page.page.locator(".gradwidget")
+        widget = widgets.first
         page.page.wait_for_selector(".gradwidget:is([data-state=drawn], [data-state=error])", timeout=180_000)
         deadline = time.monotonic() + 120
         while True:
@@ -109,10 +117,15 @@ def test_student_runs_notebook_02_offline(browser, served):
             assert time.monotonic() < deadline, states
             time.sleep(0.5)
         print(f"notebook run in {time.monotonic() - started:.0f} s")
-        assert widget.count() == 1 and widget.get_attribute("data-state") == "drawn"
+        page.page.wait_for_function(
+            "(n) => { const all = [...document.querySelectorAll('.gradwidget')];"
+            " return all.length >= n && all.every(w => w.dataset.state !== 'layout'); }",
+            arg=count, timeout=30_000)
+        assert widgets.count() == count
+        assert [widgets.nth(i).get_attribute("data-state") for i in range(count)] == ["drawn"] * count
 
         # Drawn with the core's numbers: both panels of compare mode at the end of the pass.
-        snap = snapshot(_lesson_root())
+        snap = snapshot(root)
         widget.focus()
         page.page.keyboard.press("End")
         panels = shown_numbers(widget)
