@@ -70,6 +70,7 @@ export function drawStructure(svg, layout, structure) {
     labels: new Map(), // edge id -> its written contribution
     styled: new Set(), // ids of edges drawn fresh or lost
     data: null, // the data array last shown (player steps keep it: its numbers are skipped)
+    pending: null, // the nodes last shown waiting for the forward pass
   };
 }
 
@@ -207,14 +208,15 @@ function writeLabel(view, edgeId, { lost, word, value }) {
 }
 
 // Node flags and the classes they stand for.
-const FLAGS = [["gw-multi", 1], ["gw-active", 2], ["gw-fresh", 4], ["gw-lost", 8]];
+const FLAGS = [["gw-multi", 1], ["gw-active", 2], ["gw-fresh", 4], ["gw-lost", 8], ["gw-pending", 16]];
+const NO_NODES = Object.freeze(new Set());
 // Edge states.
 const NORMAL = 0;
 const FRESH = 1;
 const LOST = 2;
 
 /**
- * Shows one moment of the backward pass: `data` per node, `at` from replay.replayAt,
+ * Shows one moment of the lesson: `data` per node, `at` from replay.lessonAt,
  * `mode` "accumulate" or "overwrite" (how a deposit is written on its edge).
  * Writes only what differs from what it last wrote.
  * @param {ReturnType<typeof drawStructure>} view
@@ -226,17 +228,21 @@ export function updateValues(view, { data, at, mode }) {
     const edge = view.structure.edges[id];
     if (edge) freshNodes.add(edge.src);
   }
-  const newData = data !== view.data; // player steps keep the same data array
+  // Player steps keep the same data array; a forward step changes which nodes wait.
+  const pending = at.pending ?? NO_NODES;
+  const newData = data !== view.data || pending !== view.pending;
   view.data = data;
+  view.pending = pending;
   const nodes = view.nodes;
   for (let id = 0; id < nodes.length; id++) {
     const node = nodes[id];
     const { shown } = node;
+    const waiting = pending.has(id); // not computed yet in the forward pass: "?"
     if (newData) {
       const x = data?.[id];
-      const text = formatNumber(x);
+      const text = waiting ? "?" : formatNumber(x);
       if (text !== shown.data) node.dataText.data = shown.data = text;
-      const full = fullNumber(x);
+      const full = waiting ? "" : fullNumber(x);
       if (full !== shown.dataFull) node.data.setAttribute("data-value", (shown.dataFull = full));
     }
     const g = at.grad[id];
@@ -247,7 +253,7 @@ export function updateValues(view, { data, at, mode }) {
 
     const count = at.terms[id]?.length ?? 0;
     const flags = (count > 1 ? 1 : 0) | (at.active === id ? 2 : 0) | (freshNodes.has(id) ? 4 : 0) |
-      ((at.lost[id]?.length ?? 0) > 0 ? 8 : 0);
+      ((at.lost[id]?.length ?? 0) > 0 ? 8 : 0) | (waiting ? 16 : 0);
     if (flags !== node.flags) {
       const changed = flags ^ node.flags;
       for (const [name, bit] of FLAGS) if (changed & bit) node.g.classList.toggle(name, (flags & bit) !== 0);

@@ -16,7 +16,7 @@ const HINT = "Hover or click a node to see how its grad adds up.";
 
 /**
  * Two lines: the forward formula, and the grad split in parts so that lost terms
- * (overwrite mode) can be struck through.
+ * (overwrite mode) can be marked.
  * @param {Structure} structure
  * @param {number[]} data
  * @param {Moment} at
@@ -25,15 +25,16 @@ const HINT = "Hover or click a node to see how its grad adds up.";
  */
 export function explain(structure, data, at, id, mode = "accumulate") {
   const node = structure.nodes[id];
-  return { forward: forwardLine(structure, data, node), grad: gradParts(structure, at, node, mode) };
+  const known = at.pending?.has(id) ? null : data; // not computed yet in the forward pass
+  return { forward: forwardLine(structure, known, node), grad: gradParts(structure, at, node, mode) };
 }
 
 const named = (node) => user(nodeName(node));
 
-// "d = a * b = 6"; a node without a label is named by what it computes, so its formula
+// "d = a * b = 6" ("?" for the value while `data` is null); a node without a label is named by what it computes, so its formula
 // is its name: "a*b = 6"; "a = 2 (leaf)".
 function forwardLine(structure, data, node) {
-  const value = fmt(data?.[node.id]);
+  const value = data ? fmt(data[node.id]) : "?";
   if (!node.op) return node.label ? [named(node), ` = ${value} (leaf)`] : [`${value} (leaf, no label)`];
   const args = inputsOf(structure, node.id).map((edge) => argument(structure.nodes[edge.src]));
   let formula;
@@ -76,7 +77,9 @@ function inputsOf(structure, id) {
   return structure.edges.filter((edge) => edge.dst === id).sort((a, b) => a.slot - b.slot);
 }
 
-/** Writes an explanation into `el` (replacing its content); lost terms go in <s>. */
+/** Writes an explanation into `el` (replacing its content). A lost term is framed
+ * (span.gw-lost-term) and followed by the word "lost": never struck through, which
+ * would hide the minus of a negative term. */
 export function renderExplanation(el, explanation) {
   const doc = el.ownerDocument;
   const forward = appendText(doc.createElement("div"), explanation.forward);
@@ -84,7 +87,7 @@ export function renderExplanation(el, explanation) {
   const grad = doc.createElement("div");
   grad.className = "gw-sum";
   for (const part of explanation.grad) {
-    const span = doc.createElement(part.lost ? "s" : "span");
+    const span = doc.createElement("span");
     if (part.lost) span.className = "gw-lost-term";
     grad.append(appendText(span, part.pieces));
   }

@@ -9,7 +9,7 @@
 import { drawStructure, updateValues } from "./draw.js";
 import { exportSvg } from "./export.js";
 import { replayOf } from "./payload.js";
-import { replayAt } from "./replay.js";
+import { lessonAt } from "./replay.js";
 import { renderSummary } from "./summary.js";
 import { LABEL_H, LABEL_W } from "./layout.js";
 import { createViewport, fitLimits, panelWidth, shouldStack } from "./viewport.js";
@@ -27,6 +27,7 @@ import { createViewport, fitLimits, panelWidth, shouldStack } from "./viewport.j
  * @property {SVGSVGElement} svg
  * @property {ReturnType<typeof drawStructure>} drawing
  * @property {import("./replay.js").Moment|null} at  the moment it shows
+ * @property {HTMLElement} [error]  why its replay is missing (values.replays[replay].error)
  */
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -132,15 +133,36 @@ export function createStage(doc, on) {
     if (fullscreen) observeSvgs();
   }
 
-  /** Values only: each panel shows its replay after `index` steps; nothing moves. */
-  function update(structure, values, index) {
+  /** Values only: each panel shows its lesson after `index` steps (`forward`: the lesson
+   * starts with the forward pass); nothing moves. A replay Python could not make (its
+   * `error`) shows its message in its panel, over a drawing without gradients. */
+  function update(structure, values, index, forward = false) {
     for (const panel of panels) {
-      panel.at = replayAt(structure, replayOf(values, panel.replay), index, panel.replay);
+      const replay = replayOf(values, panel.replay);
+      panel.at = lessonAt(structure, replay, index, panel.replay, forward);
       updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay });
+      setPanelError(panel, typeof replay.error === "string" ? replay.error : null);
     }
     // A new step comes into view (a values update on the same step leaves the view alone).
     if (panels.length && index !== revealed) viewport.reveal(stepBox(layout, structure, panels[0].at));
     revealed = index;
+  }
+
+  function setPanelError(panel, text) {
+    if (!text) {
+      if (panel.error) panel.error.hidden = true;
+      panel.box.classList.remove("gw-panel-failed");
+      return;
+    }
+    if (!panel.error) {
+      panel.error = doc.createElement("div");
+      panel.error.className = "gw-panel-error";
+      panel.error.setAttribute("role", "status");
+      panel.canvas.before(panel.error);
+    }
+    panel.error.hidden = false;
+    if (panel.error.textContent !== text) panel.error.textContent = text;
+    panel.box.classList.add("gw-panel-failed");
   }
 
   // The stage's content width in px (fractional, as a ResizeObserver reports it), or 0

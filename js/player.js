@@ -1,7 +1,7 @@
 // The player: a pure state machine (update), and createPlayback, which holds one state
 // and ticks it on a timer while it plays.
-// index = number of replay steps done, 0..length. A new player starts at the end
-// (the finished backward pass, final grads), paused.
+// index = number of lesson steps done, 0..length (replay.js). A new player starts at
+// the end, paused; the view places it at the lesson's start (view.js).
 
 /** @typedef {{index: number, length: number, playing: boolean, speed: number}} PlayerState */
 
@@ -82,6 +82,11 @@ export function createPlayback(onChange) {
       const playing = state.playing;
       state = update(state, "resize", length);
       if (playing && !state.playing) schedule();
+    },
+    /** Puts the player at step `index`, paused, without calling onChange. */
+    place(index) {
+      clearTimeout(timer);
+      state = update(state, "seek", index);
     },
     stop() { clearTimeout(timer); },
   };

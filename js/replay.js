@@ -1,5 +1,15 @@
-// Where the backward pass stands after k steps of a replay computed in Python.
-// Pure: replayAt(structure, replay, k, mode) -> everything the drawing and the inspector show.
+// Where the lesson stands after k steps. Pure.
+//
+// A lesson is, optionally, the forward pass (one step per computed node, in topological
+// order), then the backward pass of one replay computed in Python, one step per deposit:
+// `a + a` is two steps into `a`, and in overwrite mode the second visibly replaces the
+// first. Step 0 is the start: with the forward pass only the leaves are known; without
+// it the forward values are there and only the root is seeded (grad 1).
+//
+//   lessonLength(structure, replay, forward)        how many steps
+//   lessonAt(structure, replay, k, mode, forward)   what the drawing, the inspector and
+//                                                   the narration show after k steps
+//   replayAt(structure, replay, k, mode)            the backward pass after k deposits
 
 /** @typedef {import("./payload.js").Structure} Structure */
 /** @typedef {import("./payload.js").Replay} Replay */
@@ -11,51 +21,126 @@
  * @property {number} from  the node that fired (the edge's dst)
  * @property {number} slot  which of its inputs the term went through
  *
+ * @typedef {object} Deposit  one lesson step of the backward pass
+ * @property {number} node    the node that fires
+ * @property {number} edge
+ * @property {number} value
+ * @property {number} total   the receiving node's grad after it
+ * @property {number} nth     1-based: which contribution to the receiving node this is
+ * @property {number} of      how many contributions the receiving node gets in the replay
+ * @property {number} firing  1-based: how many times `node` has fired so far (eager: > 1)
+ *
  * @typedef {object} Moment
- * @property {number} index        steps done
+ * @property {"forward"|"backward"} phase
+ * @property {number} index        deposits done (0 in the forward phase)
  * @property {number[]} grad       current grad per node
  * @property {Term[][]} terms      per node, the terms received so far, in order
- * @property {Term[][]} lost       per node, the terms a later deposit overwrote (always empty in accumulate)
- * @property {number|null} active  the node that fired at step k-1 (null at k=0)
- * @property {Set<number>} fresh   edge ids that deposited at step k-1
+ * @property {Term[][]} lost       per node, the terms a later deposit overwrote (always empty but in overwrite)
+ * @property {number|null} active  the node that fired (or was computed) at the last step; null at the start
+ * @property {Set<number>} fresh   edge ids of the last step: its deposit's, or the inputs of the node computed
  * @property {Set<number>} lostEdges  edge ids whose term was lost
- * @property {Map<number, Term>} byEdge  edge id -> its term (an edge deposits at most once)
+ * @property {Map<number, Term>} byEdge  edge id -> its latest term
+ * @property {Set<number>} pending node ids whose data is not computed yet (forward phase)
+ * @property {Deposit|null} deposit  the deposit of the last step, in the backward phase
+ * @property {number|null} computed  the node the last forward step computed
+ * @property {boolean} seeded      the root's grad is 1 (the backward pass has started)
  */
+
+const NONE = Object.freeze(new Set());
+
+/** The non-leaf nodes in the order the forward pass computes them (ids are topological). */
+export function forwardOrder(structure) {
+  return cached(forwardOrders, structure, () => structure.nodes.filter((node) => node.op).map((node) => node.id));
+}
+
+/** The replay's deposits in order, one lesson step each. @returns {Deposit[]} */
+export function depositsOf(structure, replay) {
+  return cached(depositLists, replay, () => {
+    const edges = edgesById(structure);
+    const into = new Map(); // receiving node -> contributions so far
+    const fired = new Map(); // firing node -> times fired so far
+    const list = [];
+    for (const step of replay?.steps ?? []) {
+      fired.set(step.node, (fired.get(step.node) ?? 0) + 1);
+      for (const { edge, value, total } of step.deposits) {
+        const src = edges.get(edge)?.src;
+        if (src == null) continue; // values for another structure (mid-update): ignore
+        into.set(src, (into.get(src) ?? 0) + 1);
+        list.push({ node: step.node, edge, value, total, nth: into.get(src), of: 0, firing: fired.get(step.node) });
+      }
+    }
+    for (const d of list) d.of = into.get(edges.get(d.edge).src);
+    return list;
+  });
+}
+
+/** Steps of the lesson: forward steps (if `forward`) then one per deposit. */
+export function lessonLength(structure, replay, forward = false) {
+  return (forward ? forwardOrder(structure).length : 0) + depositsOf(structure, replay).length;
+}
 
 /**
  * @param {Structure} structure
- * @param {Replay} replay  one mode's replay (docs/protocol.md)
- * @param {number} k       steps done, 0..steps.length (0 = only the root's seed)
- * @param {string} mode    "accumulate" or "overwrite" (in overwrite, all but a node's last term are lost)
+ * @param {Replay} replay
+ * @param {number} k          lesson steps done (clamped to 0..lessonLength)
+ * @param {string} mode       the replay's mode ("overwrite": all but a node's last term are lost)
+ * @param {boolean} forward   the lesson starts with the forward pass
+ * @returns {Moment}
+ */
+export function lessonAt(structure, replay, k, mode = "accumulate", forward = false) {
+  const order = forward ? forwardOrder(structure) : [];
+  const step = Math.max(0, Math.min(Math.trunc(k) || 0, lessonLength(structure, replay, forward)));
+  if (step >= order.length) return replayAt(structure, replay, step - order.length, mode);
+  // The forward phase: the first `step` nodes of `order` are computed; grads are all 0.
+  const n = structure.nodes.length;
+  const pending = new Set(order.slice(step));
+  const computed = step > 0 ? order[step - 1] : null;
+  const fresh = new Set(computed == null ? [] : structure.edges.filter((e) => e.dst === computed).map((e) => e.id));
+  return {
+    phase: "forward",
+    index: 0,
+    grad: new Array(n).fill(0),
+    terms: Array.from({ length: n }, () => []),
+    lost: Array.from({ length: n }, () => []),
+    lostEdges: NONE,
+    byEdge: new Map(),
+    active: computed,
+    fresh,
+    pending,
+    deposit: null,
+    computed,
+    seeded: false,
+  };
+}
+
+/**
+ * The backward pass after k deposits (k = 0: only the root's seed).
  * @returns {Moment}
  */
 export function replayAt(structure, replay, k, mode = "accumulate") {
   const n = structure.nodes.length;
-  const steps = replay?.steps ?? [];
-  const index = Math.max(0, Math.min(k, steps.length));
+  const deposits = depositsOf(structure, replay);
+  const index = Math.max(0, Math.min(Math.trunc(k) || 0, deposits.length));
   const edges = edgesById(structure);
 
   const grad = new Array(n).fill(0);
   if (structure.root != null && structure.root < n) grad[structure.root] = 1;
   const terms = Array.from({ length: n }, () => []);
   const byEdge = new Map();
-
   for (let i = 0; i < index; i++) {
-    const { node: from, deposits } = steps[i];
-    for (const { edge, value, total } of deposits) {
-      if (!edges.has(edge)) continue; // values for another structure (mid-update): ignore
-      const { src, slot } = edges.get(edge);
-      const term = { edge, value, total, from, slot };
-      terms[src].push(term);
-      byEdge.set(edge, term);
-      grad[src] = total;
-    }
+    const { node: from, edge, value, total } = deposits[i];
+    const { src, slot } = edges.get(edge);
+    const term = { edge, value, total, from, slot };
+    terms[src].push(term);
+    byEdge.set(edge, term);
+    grad[src] = total;
   }
 
   const lost = terms.map((received) => (mode === "overwrite" ? received.slice(0, -1) : []));
   const lostEdges = new Set(lost.flat().map((term) => term.edge));
-  const last = index > 0 ? steps[index - 1] : null;
+  const last = index > 0 ? deposits[index - 1] : null;
   return {
+    phase: "backward",
     index,
     grad,
     terms,
@@ -63,15 +148,24 @@ export function replayAt(structure, replay, k, mode = "accumulate") {
     lostEdges,
     byEdge,
     active: last ? last.node : null,
-    fresh: new Set(last ? last.deposits.map((d) => d.edge) : []),
+    fresh: new Set(last ? [last.edge] : []),
+    pending: NONE,
+    deposit: last,
+    computed: null,
+    seeded: true,
   };
 }
 
 // Edge ids are 0..m-1 by the protocol; a map keeps us honest if they ever are not.
 const byStructure = new WeakMap();
 function edgesById(structure) {
-  if (!byStructure.has(structure)) {
-    byStructure.set(structure, new Map(structure.edges.map((edge) => [edge.id, edge])));
-  }
-  return byStructure.get(structure);
+  return cached(byStructure, structure, () => new Map(structure.edges.map((edge) => [edge.id, edge])));
+}
+
+const forwardOrders = new WeakMap();
+const depositLists = new WeakMap();
+function cached(map, key, make) {
+  if (key == null || typeof key !== "object") return make();
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key);
 }

@@ -65,6 +65,8 @@ export const SVG_CSS = themed(`
 .gw-count-box { fill: $warn; }
 .gw-count-text { font-size: 11px; font-weight: 700; fill: $inverse; text-anchor: middle; }
 .gw-lost .gw-box { stroke: $error; stroke-dasharray: 5 3; }
+.gw-pending .gw-box { stroke-dasharray: 2 3; }
+.gw-pending .gw-data { fill: $ink2; font-style: italic; }
 .gw-lost .gw-count-box { fill: $error; }
 .gw-fresh .gw-grad { fill: $brand; }
 .gw-active .gw-box { stroke: $brand; stroke-width: 3; stroke-dasharray: none; }
@@ -172,6 +174,14 @@ const UI_CSS = themed(`
 .gradwidget .gw-inspector .gw-hint { font-family: $sans; color: $ink2; }
 .gradwidget .gw-lost-term { color: $error; text-decoration: none; border: 1px dashed currentColor;
   border-radius: 3px; padding: 0 3px; }
+.gradwidget .gw-narration { padding: 8px 12px; border-bottom: 1px solid $line2; background: $bg1;
+  font-size: calc(14px * var(--gw-scale, 1)); line-height: 1.45; color: $ink0; }
+.gradwidget .gw-narration[hidden] { display: none; }
+.gradwidget .gw-narration-line { margin: 0; }
+.gradwidget .gw-narration-line + .gw-narration-line { margin-top: 4px; }
+.gradwidget .gw-inspector { font-size: calc(12px * var(--gw-scale, 1)); }
+.gradwidget .gw-panel-error { padding: 4px 8px; border: 1px dashed $error; border-radius: 4px; color: $error; }
+.gradwidget .gw-panel-error[hidden] { display: none; }
 .gradwidget .gw-message { padding: 24px 16px; color: $ink2; }
 .gradwidget .gw-message.gw-error { color: $error; }
 .gradwidget .gw-summary { padding: 12px 16px; line-height: 1.6; }

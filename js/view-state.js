@@ -4,6 +4,7 @@
 // or after their structure, and values for another structure are held until it arrives.
 import { DEFAULT_VIEW, viewOf } from "./modes.js";
 import { replayOf, valuesFor } from "./payload.js";
+import { lessonLength } from "./replay.js";
 
 /** @typedef {import("./payload.js").Structure} Structure */
 /** @typedef {import("./payload.js").Values} Values */
@@ -32,9 +33,11 @@ export function createViewState() {
     setMode(mode) {
       state.view = viewOf(mode);
     },
-    /** Steps of the longest replay the view shows (0 without values). */
-    get steps() {
-      return Math.max(...state.view.panels.map((panel) => replayOf(state.values, panel.replay).steps.length));
+    /** Steps of the longest lesson the view shows (0 without values or structure);
+     * `forward`: the lesson plays the forward pass first. */
+    steps(forward = false) {
+      if (!state.structure?.nodes || !state.values) return 0;
+      return Math.max(...state.view.panels.map((panel) => lessonLength(state.structure, replayOf(state.values, panel.replay), forward)));
     },
   };
   return state;

@@ -5,6 +5,7 @@
 //   .gradwidget[data-state]
 //     .gw-toolbar     toolbar.js   player buttons, scrubber, step status (status.js), modes
 //     .gw-notice      notice.js    errors, stale numbers, sliders without a kernel, unknown mode
+//     .gw-narration   narration.js the step told in words (aria-live), one line per panel
 //     .gw-sliders     sliders.js
 //     .gw-stage       panels.js    the SVG panels (draw.js), a message, or the summary
 //     .gw-inspector   inspector.js
@@ -13,10 +14,14 @@ import { createInspector } from "./inspector.js";
 import { bindKeys } from "./keyboard.js";
 import { createLayoutJob } from "./layout-job.js";
 import { modeNotice } from "./modes.js";
+import { narrate } from "./narration.js";
 import { createNotice } from "./notice.js";
 import { createStage } from "./panels.js";
 import { createPlayback } from "./player.js";
+import { lessonAt, lessonLength } from "./replay.js";
+import { appendText } from "./text.js";
 import { createSliders } from "./sliders.js";
+import { replayOf } from "./payload.js";
 import { statusParts } from "./status.js";
 import { buildToolbar } from "./toolbar.js";
 import { createViewState } from "./view-state.js";
@@ -51,7 +56,18 @@ export function createView(doc, host) {
   });
   const notice = createNotice(doc);
   const sliders = createSliders(doc, host.send, (text) => notice.set("sliders", text));
-  root.append(toolbar.el, notice.el, sliders.el, stage.el, inspector.el);
+  // The narration: screen readers read each step's sentence (and tests read it here).
+  const narration = doc.createElement("div");
+  narration.className = "gw-narration";
+  narration.setAttribute("aria-live", "polite");
+  narration.setAttribute("aria-label", "Step explained");
+  narration.hidden = true;
+  let narrated = "";
+  // The lesson's options (the `start` and `forward` traits): where a new graph's player
+  // starts, and whether the forward pass is played before the backward pass.
+  const lesson = { start: "begin", forward: false };
+  let placed = false; // the player was put at the lesson's start for this structure
+  root.append(toolbar.el, notice.el, sliders.el, narration, stage.el, inspector.el);
   const unbindKeys = bindKeys(root, playback.dispatch);
   let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
 
@@ -71,7 +87,8 @@ export function createView(doc, host) {
     layouts.cancel();
     state.setStructure(structure);
     inspector.reset();
-    playback.resize(state.steps);
+    placed = false;
+    resizePlayer();
     const summary = structure?.summary;
     if (summary) { // too large: Python sent counts only
       stage.showSummary(summary, maxNodes, () => {
@@ -107,18 +124,79 @@ export function createView(doc, host) {
   // Values or player moved: text and classes change, nothing is recreated or moved.
   function refresh() {
     if (state.layout && state.values) {
-      stage.update(state.structure, state.values, playback.state.index);
+      stage.update(state.structure, state.values, playback.state.index, lesson.forward);
       inspector.show();
     }
     syncControls();
+    tell();
+  }
+
+  // The panel the status names: the one with the longest lesson (compare-eager: eager).
+  function lead() {
+    const { panels } = state.view;
+    const length = (panel) => lessonLength(state.structure, replayOf(state.values, panel.replay), lesson.forward);
+    return state.values ? panels.reduce((best, panel) => (length(panel) > length(best) ? panel : best)) : panels[0];
+  }
+
+  function moment(panel) {
+    if (!state.layout || !state.values) return null;
+    return lessonAt(state.structure, replayOf(state.values, panel.replay), playback.state.index, panel.replay, lesson.forward);
   }
 
   function syncControls() {
     const graph = GRAPH_STATES.has(root.dataset.state);
     const structure = state.layout ? state.structure : null;
-    const status = statusParts(playback.state, structure, state.values, state.view.panels[0].replay);
+    const status = statusParts(playback.state, structure, structure ? moment(lead()) : null);
     toolbar.sync({ player: playback.state, mode: state.view.name, status, graph });
     if (inspector.el.hidden === graph) inspector.el.hidden = !graph;
+  }
+
+  // The narration of the step shown: one line per panel (titled when there are several;
+  // panels whose line would be the same, e.g. in the forward pass, share one). Written
+  // only when it changes, so a screen reader hears each step once.
+  function tell() {
+    const drawn = GRAPH_STATES.has(root.dataset.state) && state.layout && state.values;
+    const lines = [];
+    if (drawn) {
+      const index = playback.state.index;
+      for (const panel of state.view.panels) {
+        const replay = replayOf(state.values, panel.replay);
+        const at = moment(panel);
+        const length = lessonLength(state.structure, replay, lesson.forward);
+        const pieces = typeof replay.error === "string" && at.phase === "backward"
+          ? [replay.error]
+          : index > length && length > 0 ? ["(this pass ended earlier)"]
+            : narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
+        lines.push({ title: panel.title, pieces });
+      }
+    }
+    const same = lines.length > 1 && lines.every((line) => JSON.stringify(line.pieces) === JSON.stringify(lines[0].pieces));
+    const shown = same ? [{ title: null, pieces: lines[0].pieces }] : lines;
+    const key = JSON.stringify(shown);
+    if (key === narrated) return;
+    narrated = key;
+    narration.hidden = shown.length === 0;
+    narration.replaceChildren(...shown.map(({ title, pieces }) => {
+      const line = doc.createElement("p");
+      line.className = "gw-narration-line";
+      if (title) {
+        const head = doc.createElement("strong");
+        head.textContent = `${title}: `;
+        line.append(head);
+      }
+      return appendText(line, pieces);
+    }));
+  }
+
+  // The player takes the lesson's length; the first time there is a lesson for this
+  // structure it is put at the lesson's start (or end), later it keeps its step.
+  function resizePlayer() {
+    const length = state.steps(lesson.forward);
+    playback.resize(length);
+    if (!placed && state.values && length > 0) {
+      placed = true;
+      playback.place(lesson.start === "end" ? length : 0);
+    }
   }
 
   /** New values; `timed` false: not a values update for the timing hooks (the first ones). */
@@ -129,7 +207,7 @@ export function createView(doc, host) {
     // An answer to a slide says what went wrong by its slider; anything else here.
     notice.set("error", values?.seq == null ? values?.error ?? null : null);
     notice.set("stale", state.values?.stale ?? null);
-    playback.resize(state.steps);
+    resizePlayer();
     refresh();
     if (!timed) return;
     const ms = performance.now() - started;
@@ -140,7 +218,7 @@ export function createView(doc, host) {
   function setMode(mode) {
     state.setMode(mode);
     notice.set("mode", modeNotice(state.view));
-    playback.resize(state.steps);
+    resizePlayer();
     if (state.layout) drawPanels();
     else syncControls();
   }
@@ -151,8 +229,21 @@ export function createView(doc, host) {
     setValues,
     setMode,
     setSliders: (specs) => sliders.setSpecs(specs),
+    /** The lesson's options: `start` ("begin" or "end") and `forward` (bool). A change of
+     * `forward` changes the steps: the player goes to the lesson's start again. */
+    setLesson({ start = lesson.start, forward = lesson.forward } = {}) {
+      const again = !!forward !== lesson.forward;
+      lesson.start = start === "end" ? "end" : "begin";
+      lesson.forward = !!forward;
+      if (again) placed = false;
+      resizePlayer();
+      refresh();
+    },
     /** The text scale (the `scale` trait). */
-    setScale: (scale) => stage.setScale(scale),
+    setScale(scale) {
+      stage.setScale(scale);
+      if (scale > 0) root.style.setProperty("--gw-scale", String(scale));
+    },
     /** The drawing as SVG text once the current structure is drawn ("" if it is not). */
     svgText: () => drawn.then(() => stage.svgText()),
     destroy() {

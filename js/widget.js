@@ -19,6 +19,8 @@ function render({ model, el }) {
   const handlers = {
     "change:sliders": () => view.setSliders(model.get("sliders")),
     "change:scale": () => view.setScale(model.get("scale") ?? 1),
+    "change:start": () => view.setLesson({ start: model.get("start") }),
+    "change:forward": () => view.setLesson({ forward: model.get("forward") }),
     "change:mode": () => view.setMode(model.get("mode")),
     "change:values": () => view.setValues(model.get("values")),
     "change:structure": () => view.setStructure(model.get("structure"), model.get("max_nodes")),
@@ -28,6 +30,7 @@ function render({ model, el }) {
   el.append(view.el);
   view.setSliders(model.get("sliders"));
   view.setScale(model.get("scale") ?? 1);
+  view.setLesson({ start: model.get("start") ?? "begin", forward: model.get("forward") ?? false });
   view.setMode(model.get("mode"));
   view.setValues(model.get("values"), { timed: false }); // part of the first drawing, not an update
   handlers["change:structure"]();

@@ -46,7 +46,7 @@ for (let i = 0; i < count; i++) {
   const { default: widget } = await import(`../../gradwidget/static/widget.js?copy=${i}`);
   const model = fakeModel(
     { structure, values, sliders: withSliders ? sliders : [], mode: params.get("mode") ?? "accumulate", max_nodes: maxNodes,
-      scale: Number(params.get("scale") ?? 1) },
+      scale: Number(params.get("scale") ?? 1), start: params.get("start") ?? "begin", forward: params.has("forward") },
     { workerSource },
   );
   // No kernel here: answer each slide with the same numbers, as Python would with new ones
