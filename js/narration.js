@@ -67,7 +67,8 @@ class Narration {
     const node = this.node(id);
     const args = this.inputs(id).map((e) => (numbers ? [this.value(e.src)] : this.operand(e.src)));
     const op = node.op;
-    if (args.length === 2) return [...args[0], ` ${op === "*" ? "×" : op === "-" ? "\u2212" : op} `, ...args[1]];
+    const sign = numbers ? { "*": "×", "-": "\u2212" }[op] ?? op : op;
+    if (args.length === 2) return [...args[0], ` ${sign} `, ...args[1]];
     if (op.startsWith("**")) return [...args[0], op];
     if (op === "neg") return ["\u2212", ...args[0]];
     return [`${op}(`, ...(args[0] ?? []), ")"];
@@ -83,17 +84,18 @@ class Narration {
 
   computed(id) {
     const node = this.node(id);
-    const head = node.label ? [this.name(id), " = ", ...this.formula(id), " = "] : [...this.formula(id), " = "];
+    // An unlabelled node's name is its formula already ("a*b").
+    const head = node.label ? [this.name(id), " = ", ...this.formula(id), " = "] : [this.name(id), " = "];
     const out = ["Forward: ", ...head, ...this.formula(id, true), ` = ${this.value(id)}.`];
     if (id !== this.structure.root) return out;
-    return [...out, " The forward pass is done; the backward pass starts at the output: ", ...this.grad(id),
-      " = 1 (", ...this.partial(id, id), " = 1)."];
+    return [...out, " The forward pass is done; the backward pass starts at the output with the seed ",
+      ...this.grad(id), " = 1 (", ...this.partial(id, id), " = 1)."];
   }
 
   backwardStart(forward) {
     const root = this.structure.root;
     const first = forward ? [] : ["The forward pass is done: ", this.name(root), ` = ${this.value(root)}. `];
-    return [...first, "The backward pass starts at the output: ", ...this.grad(root), " = 1 (",
+    return [...first, "The backward pass starts at the output with the seed ", ...this.grad(root), " = 1 (",
       ...this.partial(root, root), " = 1). Step forward to pass it on to the inputs, one contribution at a time."];
   }
 

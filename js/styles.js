@@ -138,7 +138,7 @@ const UI_CSS = themed(`
 .gradwidget .gw-stage { display: flex; gap: ${PANEL_GAP}px; padding: 8px; }
 .gradwidget .gw-stage.gw-stacked { flex-direction: column; }
 .gradwidget .gw-panel { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 4px; }
-.gradwidget .gw-panel-title { font-weight: 600; font-size: 12px; color: $ink1; }
+.gradwidget .gw-panel-title { font-weight: 600; font-size: calc(12px * var(--gw-scale, 1)); color: $ink1; }
 .gradwidget .gw-panel-title.gw-bug { color: $error; }
 .gradwidget svg.gw-svg { display: block; width: 100%; background: $bg0; cursor: grab; touch-action: none;
   contain: strict; }
