@@ -15,7 +15,7 @@ from numbers import Real
 from .engine import Value
 from .protocol import SliderSpec
 
-__all__ = ["find_leaf", "finite", "interact", "slider_spec"]
+__all__ = ["WIDGET_OPTIONS", "find_leaf", "finite", "interact", "slider_spec"]
 
 
 def slider_spec(name, spec, value) -> SliderSpec:
@@ -78,17 +78,28 @@ def find_leaf(values, key):
     return leaves[0]
 
 
+WIDGET_OPTIONS = ("mode", "start", "forward", "scale")   # interact's keywords for the widget
+
+
 def interact(f, **ranges):
     """A GraphWidget of `f(**inputs)` with one slider per keyword, like ipywidgets.interact.
 
     Each range is `(min, max)` or `(min, max, step)`; a slider starts at `f`'s default for
     that argument if it has one, else in the middle. Moving a slider calls `f` again with
     plain floats and shows the Value it returns.
+
+    `mode`, `start`, `forward` and `scale` given a value that is not a range are passed to
+    the GraphWidget (`interact(f, x=(0, 1), mode="compare", scale=1.5)`); given a range they
+    are sliders like any other. `start` is "end" unless you pass it: a slider is for
+    watching the finished gradients change.
     """
     from .widget import GraphWidget
 
     if not callable(f):
         raise TypeError(f"interact needs a function that returns a Value, got {f!r}")
+    options = {key: ranges.pop(key) for key in WIDGET_OPTIONS
+               if key in ranges and not isinstance(ranges[key], (tuple, list))}
+    options.setdefault("start", "end")
     if not ranges:
         raise TypeError("interact needs at least one slider, e.g. interact(f, a=(-3, 3))")
     defaults = {name: p.default for name, p in inspect.signature(f).parameters.items()
@@ -96,7 +107,7 @@ def interact(f, **ranges):
     specs = [slider_spec(name, spec, _start(spec, defaults.get(name)))
              for name, spec in ranges.items()]
     root = _call(f, {s["name"]: s["value"] for s in specs})
-    w = GraphWidget(root)
+    w = GraphWidget(root, **options)
     w._set_sliders(specs, lambda inputs: _call(f, inputs))
     return w
 

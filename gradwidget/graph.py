@@ -187,6 +187,8 @@ def replay(root, mode="accumulate", max_steps=200_000):
 
     if mode == "eager":
         # The recursive scheme: fire(node) = for each input: deposit, then fire(input).
+        if _eager_steps(snap, max_steps) > max_steps:      # known before any work is done
+            raise _too_long(max_steps)
         stack = [[snap.root, 0]]
         while stack:
             frame = stack[-1]
@@ -197,9 +199,7 @@ def replay(root, mode="accumulate", max_steps=200_000):
                 continue
             frame[1] = k + 1
             if len(steps) >= max_steps:
-                raise ValueError(
-                    f"the eager replay of this graph needs more than {max_steps} steps (it "
-                    "revisits a reused node once per path); use a smaller graph")
+                raise _too_long(max_steps)
             d = deposit(ins[k], True)
             steps.append(Step(node, (d,)))
             if snap.inputs[d.into]:
@@ -211,6 +211,33 @@ def replay(root, mode="accumulate", max_steps=200_000):
             if ins:
                 steps.append(Step(node, tuple(deposit(e, accumulate) for e in ins)))
     return Replay(snap, mode, steps, grad, received)
+
+
+def _eager_steps(snap, cap):
+    """How many steps the eager replay of `snap` takes, counted in one pass over the edges
+    (at most cap + 1: the counts grow exponentially with depth). A node fires once for
+    every contribution it receives, the root once; each firing is one step per input."""
+    fires = [0] * len(snap.values)
+    fires[snap.root] = 1
+    steps = 0
+    for node in range(snap.root, -1, -1):        # reversed topological order: users first
+        times = fires[node]
+        if not times:
+            continue
+        ins = snap.inputs[node]
+        steps += times * len(ins)
+        if steps > cap:
+            return cap + 1
+        for eid in ins:
+            src = snap.edges[eid][0]
+            if snap.inputs[src]:                 # a leaf never fires
+                fires[src] = min(fires[src] + times, cap + 1)
+    return steps
+
+
+def _too_long(max_steps):
+    return ValueError(f"the eager replay of this graph needs more than {max_steps} steps (it "
+                      "revisits a reused node once per path); use a smaller graph")
 
 
 def _operand(text):

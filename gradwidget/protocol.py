@@ -16,6 +16,7 @@ __all__ = [
     "StepJSON",
     "Structure",
     "Summary",
+    "Traits",
     "Values",
 ]
 
@@ -66,15 +67,33 @@ class StepJSON(TypedDict):
 class ReplayJSON(TypedDict):
     steps: list[StepJSON]
     grad: list[float]       # node id -> grad after the last step
+    # Only the "eager" replay may have it: why it was not computed (more steps than
+    # widget.EAGER_MAX_STEPS); `steps` and `grad` are then empty.
+    error: NotRequired[str]
 
 
 class Values(TypedDict):
     key: str                # the `structure.key` these numbers belong to
     data: list[float]       # node id -> data as the graph holds it (empty for a summary)
+    local: list[float]      # edge id -> d(dst)/d(src), the local derivative (empty for a summary)
     replays: dict[str, ReplayJSON]     # one per replay panel of modes.json's views
     stale: str | None       # why these numbers are not a fresh forward pass, or None
     error: str | None       # why the last request (slide, refresh, page write) failed
     seq: int | None         # the slide this answers, or None
+
+
+class Traits(TypedDict):
+    """GraphWidget's synced traits, as the page receives them (`_engine` left out)."""
+
+    structure: Structure
+    values: Values
+    mode: str               # a view of modes.json: "accumulate", "overwrite", "compare",
+                            # "eager", "compare-eager" (the page may set it)
+    max_nodes: int          # 1..MAX_NODES (the page may set it: "Draw anyway")
+    start: Literal["begin", "end"]    # where the player starts (Python only)
+    forward: bool           # play the forward pass before the backward pass (Python only)
+    scale: float            # text scale, 0.5..3 (the page may set it)
+    sliders: list["SliderSpec"]
 
 
 class SliderSpec(TypedDict):

@@ -26,7 +26,7 @@ from .engine import Value, lock, name
 from .graph import replay, snapshot
 from .protocol import SliderSpec, Structure, Values
 
-__all__ = ["MAX_NODES", "VIEWS", "GraphWidget", "LayoutEngine"]
+__all__ = ["EAGER_MAX_STEPS", "MAX_NODES", "SCALES", "STARTS", "VIEWS", "GraphWidget", "LayoutEngine"]
 
 _HERE = pathlib.Path(__file__).parent
 _STATIC = _HERE / "static"
@@ -34,6 +34,14 @@ _MODES = json.loads((_HERE / "modes.json").read_text())
 VIEWS = tuple(_MODES["views"])              # the values of the `mode` trait
 PANELS = tuple(dict.fromkeys(p for v in _MODES["views"].values() for p in v["panels"]))
 MAX_NODES = 100_000                         # the most `max_nodes` may be (a page's "Draw anyway")
+EAGER_MAX_STEPS = 5000                      # above this the eager replay is sent as an error
+STARTS = ("begin", "end")                   # the values of the `start` trait
+SCALES = (0.5, 3.0)                         # the range of the `scale` trait (text scale)
+
+EAGER_TOO_LONG = (
+    f"the eager replay of this graph needs more than {EAGER_MAX_STEPS:,} steps (it revisits a "
+    "reused node once per path); the eager bug shows best on small graphs such as "
+    "a = 1; b = a + a; c = b + b")
 
 
 def _bundle(filename):
@@ -59,6 +67,26 @@ class LayoutEngine(anywidget.AnyWidget):
         super().__init__(_worker=_bundle("layout-worker.js").read_text(), **kwargs)
 
 
+def _scale_problem(x):
+    """Why `x` cannot be the text scale, or None: a finite number (not a bool) in SCALES."""
+    if finite(x) and SCALES[0] <= x <= SCALES[1]:
+        return None
+    return f"scale must be a finite number from {SCALES[0]:g} to {SCALES[1]:g}, got {_short(x)}"
+
+
+class _Scale(traitlets.Float):
+    """The text scale: a Float that also refuses bools, NaN, infinities and numbers outside
+    SCALES (traitlets' Float takes True as 1.0, and NaN)."""
+
+    info_text = f"a finite number from {SCALES[0]:g} to {SCALES[1]:g}"
+
+    def validate(self, obj, value):
+        problem = _scale_problem(value)
+        if problem:
+            raise traitlets.TraitError(problem)
+        return float(value)
+
+
 _layout_engine = None
 
 
@@ -73,9 +101,15 @@ def layout_engine():
 class GraphWidget(anywidget.AnyWidget):
     """`display(GraphWidget(loss))`: draws the graph under `loss` and plays its backward pass.
 
-    mode: "accumulate" (correct, `+=`), "overwrite" (the classic `=` bug) or "compare"
-    (both side by side). The replay never touches your `.grad` values; a graph on which
-    `backward()` was never called plays all the same.
+    mode: "accumulate" (correct, `+=`), "overwrite" (the classic `=` bug), "compare"
+    (both side by side), "eager" (the recursion bug: a reused inner node is counted once per
+    path) or "compare-eager" (accumulate beside eager). The replay never touches your
+    `.grad` values; a graph on which `backward()` was never called plays all the same.
+
+    start: "begin" (the lesson's beginning: no gradient yet but the root's seed) or "end"
+    (the finished backward pass). forward: play the forward pass, node by node, before the
+    backward pass. scale: the text scale of the drawing, from 0.5 to 3 (1.5 for a lecture
+    hall).
 
     sliders: `{"a": (-3, 3), b_value: (-1, 1, 0.1)}` puts a slider beside the graph for each
     leaf (named by label or passed as the Value); moving it sets the leaf and re-evaluates
@@ -92,16 +126,21 @@ class GraphWidget(anywidget.AnyWidget):
     values = traitlets.Dict().tag(sync=True)
     mode = traitlets.Enum(VIEWS, default_value="accumulate").tag(sync=True)
     max_nodes = traitlets.Int(2500).tag(sync=True)
+    start = traitlets.Enum(STARTS, default_value="begin").tag(sync=True)
+    forward = traitlets.Bool(False).tag(sync=True)
+    scale = _Scale(1.0).tag(sync=True)
     sliders = traitlets.List().tag(sync=True)
     _engine = traitlets.Instance(LayoutEngine).tag(sync=True, **widget_serialization)
 
-    def __init__(self, root, mode="accumulate", max_nodes=2500, sliders=None, **kwargs):
+    def __init__(self, root, mode="accumulate", max_nodes=2500, sliders=None, start="begin",
+                 forward=False, scale=1.0, **kwargs):
         self._root = self._check_root(root)
         self.svg = None
         self._svg_path = None
         self._slide = None
         self._shape = None
-        super().__init__(mode=mode, max_nodes=max_nodes, _engine=layout_engine(), **kwargs)
+        super().__init__(mode=mode, max_nodes=max_nodes, start=start, forward=forward, scale=scale,
+                         _engine=layout_engine(), **kwargs)
         if sliders:
             self._leaf_sliders(sliders)
         self.refresh()
@@ -171,14 +210,14 @@ class GraphWidget(anywidget.AnyWidget):
             structure = _summary(order)
             shape = ("summary", structure["key"])
             structure = None if shape == self._shape else structure
-            values = {"data": [], "replays": {}, "stale": None}
+            values = {"data": [], "local": [], "replays": {}, "stale": None}
         else:
             snap = snapshot(root)
             shape = snap.shape()
             structure = None if shape == self._shape else snap.structure()
             data, stale = _read(snap.values, root)
-            values = {"data": data, "replays": {m: replay(snap, m).to_json() for m in PANELS},
-                      "stale": stale}
+            values = {"data": data, "local": [float(d) for d in snap.local],
+                      "replays": {m: _replay_json(snap, m) for m in PANELS}, "stale": stale}
         key = (structure or self.structure)["key"]
         return structure, shape, {"key": key, **values, "error": None, "seq": None}
 
@@ -298,14 +337,16 @@ class GraphWidget(anywidget.AnyWidget):
     # --- the page -----------------------------------------------------------------------
 
     def set_state(self, sync_data):
-        """A trait write from the page: only `mode` and `max_nodes`, and only valid values.
+        """A trait write from the page: only `mode`, `max_nodes` and `scale`, and only valid
+        values.
 
-        Anything else (`structure`, `values`, `sliders`, ...) or a bad value is refused:
-        the trait keeps its value, the page is sent it back and told why in `values.error`.
+        Anything else (`structure`, `values`, `sliders`, `start`, `forward`, ...) or a bad
+        value is refused: the trait keeps its value, the page is sent it back and told why
+        in `values.error`.
         """
         accepted, refused = {}, []
         for key, value in (sync_data.items() if isinstance(sync_data, dict) else ()):
-            if key not in ("mode", "max_nodes"):
+            if key not in ("mode", "max_nodes", "scale"):
                 refused.append(f"the page cannot set {_short(key)}")
             elif key == "mode" and not (isinstance(value, str) and value in VIEWS):
                 refused.append(f"mode must be one of {', '.join(map(repr, VIEWS))}, got {_short(value)}")
@@ -313,6 +354,8 @@ class GraphWidget(anywidget.AnyWidget):
                                          or not 1 <= value <= MAX_NODES):
                 refused.append(f"max_nodes must be a whole number from 1 to {MAX_NODES:,}, "
                                f"got {_short(value)}")
+            elif key == "scale" and (problem := _scale_problem(value)):
+                refused.append(problem)
             else:
                 accepted[key] = value
         if not isinstance(sync_data, dict):
@@ -349,6 +392,20 @@ class GraphWidget(anywidget.AnyWidget):
 
 
 # --- reading a graph ----------------------------------------------------------------------
+
+def _replay_json(snap, mode):
+    """The replay of `mode` as the page reads it. The eager one revisits a reused node once
+    per path, so it can be exponentially long: above EAGER_MAX_STEPS it is sent as an error
+    (empty steps) and the other replays are sent all the same."""
+    if mode != "eager":
+        return replay(snap, mode).to_json()
+    try:
+        return replay(snap, mode, max_steps=EAGER_MAX_STEPS).to_json()
+    except ValueError:                        # replay's step cap (the mode is known)
+        return {"steps": [], "grad": [], "error": EAGER_TOO_LONG}
+    except FloatingPointError as e:           # its overcounting overflowed: the others may not
+        return {"steps": [], "grad": [], "error": str(e)}
+
 
 def _read(nodes, root):
     """(data as floats, stale notice or None) of `nodes` (a topological order).

@@ -3,7 +3,8 @@
     python scripts/js_fixtures.py [OUT_DIR]       # default: js/test/fixtures
 
 Each file is what a real GraphWidget sends for one of the teaching graphs: its synced
-traits `structure`, `values`, `sliders`, `mode` and `max_nodes` (docs/protocol.md). The
+traits `structure`, `values`, `sliders`, `mode`, `max_nodes`, `start`, `forward` and
+`scale` (docs/protocol.md). The
 widget is made without a kernel; nothing here computes a payload by hand, so the JavaScript
 tests cannot drift from the Python side. tests/test_js_fixtures.py regenerates them and
 fails if the committed files differ: after changing the payload, run this script again.
@@ -24,7 +25,7 @@ from gradwidget import GraphWidget, Value  # noqa: E402
 from gradwidget.nn import MLP  # noqa: E402
 
 OUT = ROOT / "js" / "test" / "fixtures"
-TRAITS = ("structure", "values", "sliders", "mode", "max_nodes")
+TRAITS = ("structure", "values", "sliders", "mode", "max_nodes", "start", "forward", "scale")
 
 
 def payload(root, **kwargs):
@@ -42,6 +43,25 @@ def a_plus_a():
     b = a + a
     b.label = "b"
     return b
+
+
+def reused_inner():
+    """a = 1; b = a + a; c = b + b: the eager bug (micrograd issue 2) gives a.grad 6, not 4."""
+    a = Value(1.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b + b
+    c.label = "c"
+    return c
+
+
+def doublings(n=20):
+    """x = x + x, n times: an eager replay far above the widget's cap (sent as an error)."""
+    x = Value(1.0, label="x")
+    for _ in range(n):
+        x = x + x
+    x.label = "y"
+    return x
 
 
 def diamond():
@@ -96,6 +116,8 @@ def fixtures():
     """name -> payload: every file the vitest suite reads."""
     return {
         "a_plus_a": payload(a_plus_a()),
+        "reused_inner": payload(reused_inner(), mode="compare-eager", forward=True),
+        "eager_too_long": payload(doublings(), mode="eager", start="end", scale=1.5),
         "diamond": payload(diamond(), sliders={"a": (-3.0, 3.0, 0.1), "c": (-5.0, 5.0, 0.5)}),
         "lecture_def": payload(lecture_def()),
         "neuron": payload(neuron()),

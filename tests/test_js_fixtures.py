@@ -25,9 +25,12 @@ def test_committed_js_fixtures_are_what_python_sends_today(tmp_path):
 def test_each_fixture_is_a_whole_payload():
     for path in COMMITTED.glob("*.json"):
         payload = json.loads(path.read_text())
-        assert set(payload) == {"structure", "values", "sliders", "mode", "max_nodes"}, path.name
-        structure = payload["structure"]
+        assert set(payload) == {"structure", "values", "sliders", "mode", "max_nodes",
+                                "start", "forward", "scale"}, path.name
+        structure, values = payload["structure"], payload["values"]
         if structure.get("summary"):
-            assert structure["nodes"] == [] and payload["values"]["data"] == [], path.name
+            assert structure["nodes"] == [] and values["data"] == [] == values["local"], path.name
         else:
-            assert len(payload["values"]["data"]) == len(structure["nodes"]) > 0, path.name
+            assert len(values["data"]) == len(structure["nodes"]) > 0, path.name
+            assert len(values["local"]) == len(structure["edges"]), path.name
+            assert "eager" in values["replays"], path.name
