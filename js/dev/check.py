@@ -50,7 +50,8 @@ SHOTS = [
     ("doubled-start", "case=doubled", [], PROJECTOR),
     ("diamond-forward-step2", "case=diamond&forward=1", ["key:ArrowRight", "key:ArrowRight"], PROJECTOR),
     ("diamond-step5", "case=diamond", ["key:ArrowRight"] * 5, PROJECTOR),
-    ("lecture-compare-step4-scale1.5", "case=lecture&mode=compare&scale=1.5", ["key:ArrowRight"] * 4, PROJECTOR),
+    ("lecture-compare-step4-scale1.5", "case=lecture&mode=compare&scale=1.5", ["key:ArrowRight"] * 4,
+     PROJECTOR),
     (
         "label-is-text-and-isolated",
         "case=evil",
