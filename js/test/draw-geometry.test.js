@@ -5,12 +5,13 @@ import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { beforeAll, describe, expect, test } from "vitest";
 import { drawStructure, updateValues } from "../draw.js";
 import { LABEL_H, LABEL_W, labelTextWidth, parseLayout, toDot } from "../layout.js";
-import { replayAt } from "../replay.js";
+import { lessonLength, replayAt } from "../replay.js";
 import { SVG_CSS } from "../styles.js";
 import doubled from "./fixtures/a_plus_a.json";
 import diamond from "./fixtures/diamond.json";
 import lecture from "./fixtures/lecture_def.json";
 import neuron from "./fixtures/neuron.json";
+import { depositList } from "./lesson-fixtures.js";
 
 let graphviz;
 beforeAll(async () => {
@@ -25,6 +26,7 @@ function draw(structure) {
 }
 const show = (drawing, payload, mode, k, data = payload.values.data) =>
   updateValues(drawing, { data, at: replayAt(payload.structure, payload.values.replays[mode], k, mode), mode });
+const END = depositList(diamond, "overwrite").length; // one step per deposit
 
 describe("contributions on edges", () => {
   test("are centred in the box the layout reserved, whatever the number", () => {
@@ -45,7 +47,7 @@ describe("contributions on edges", () => {
 
   test("a lost term reads 'lost -10' in a dashed frame that fits in the box; no line through it", () => {
     const { svg, drawing } = draw(diamond.structure);
-    show(drawing, diamond, "overwrite", 4);
+    show(drawing, diamond, "overwrite", END);
     const lost = [...svg.querySelectorAll("g.gw-edge-label.gw-lost")];
     expect(lost.length).toBeGreaterThan(0);
     const texts = lost.map((g) => g.querySelector("text").textContent);
@@ -65,7 +67,7 @@ describe("contributions on edges", () => {
 
   test("a lost edge's arrowhead is hollow (its shape says it, not only its colour)", () => {
     const { svg, drawing } = draw(diamond.structure);
-    show(drawing, diamond, "overwrite", 4);
+    show(drawing, diamond, "overwrite", END);
     const edge = svg.querySelector("path.gw-edge.gw-lost");
     const marker = svg.querySelector(edge.getAttribute("marker-end").slice(4, -1));
     expect(marker.querySelector("path").getAttribute("class")).toContain("gw-arrow-lost");
@@ -76,7 +78,7 @@ describe("contributions on edges", () => {
     const { svg, drawing } = draw(diamond.structure);
     const replay = diamond.values.replays.overwrite;
     const huge = { ...replay, steps: replay.steps.map((s) => ({ ...s, deposits: s.deposits.map((d) => ({ ...d, value: -1.2345e-200 })) })) };
-    const at = (r) => replayAt(diamond.structure, r, r.steps.length, "overwrite");
+    const at = (r) => replayAt(diamond.structure, r, END, "overwrite");
     updateValues(drawing, { data: diamond.values.data, at: at(huge), mode: "overwrite" });
     const g = svg.querySelector("g.gw-edge-label.gw-lost");
     const text = g.querySelector("text");
@@ -94,7 +96,9 @@ describe("contributions on edges", () => {
     for (const payload of [doubled, diamond, lecture, neuron]) {
       const { svg, drawing } = draw(payload.structure);
       for (const mode of Object.keys(payload.values.replays)) {
-        for (let k = 0; k <= payload.values.replays[mode].steps.length; k++) {
+        const length = lessonLength(payload.structure, payload.values.replays[mode]);
+        expect(length).toBe(depositList(payload, mode).length);
+        for (let k = 0; k <= length; k++) {
           show(drawing, payload, mode, k);
           for (const text of svg.querySelectorAll("g.gw-edge-label text")) {
             count++;
@@ -109,8 +113,9 @@ describe("contributions on edges", () => {
 
 test("a node's numbers sit in rows that fit its box, above the ×n badge", () => {
   const { svg, drawing } = draw(diamond.structure);
-  show(drawing, diamond, "accumulate", 4);
+  show(drawing, diamond, "accumulate", END);
   const g = svg.querySelector('g.gw-node[data-label="a"]');
+  expect(g.querySelector(".gw-count-text").textContent).toBe("×2"); // the badge is there
   const h = Number(g.querySelector(".gw-box").getAttribute("height"));
   const rows = [...g.querySelectorAll(".gw-rows tspan")].map((t) => Number(t.getAttribute("y")));
   expect(Math.max(...rows) + 4).toBeLessThanOrEqual(h - 8); // descent above the badge (8 above the border)

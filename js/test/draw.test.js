@@ -3,9 +3,12 @@ import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { beforeAll, describe, expect, test } from "vitest";
 import { drawStructure, updateValues } from "../draw.js";
 import { parseLayout, toDot } from "../layout.js";
-import { replayAt } from "../replay.js";
+import { formatNumber } from "../format.js";
+import { lessonAt, replayAt } from "../replay.js";
+import doubled from "./fixtures/a_plus_a.json";
 import diamond from "./fixtures/diamond.json";
 import neuron from "./fixtures/neuron.json";
+import { computedNodes, depositList } from "./lesson-fixtures.js";
 
 let graphviz;
 beforeAll(async () => {
@@ -21,6 +24,8 @@ function draw(structure = diamond.structure) {
 const show = (drawing, mode, k) =>
   updateValues(drawing, { data: diamond.values.data, at: replayAt(diamond.structure, diamond.values.replays[mode], k, mode), mode });
 const node = (svg, label) => svg.querySelector(`g.gw-node[data-label="${label}"]`);
+const END = depositList(diamond, "accumulate").length; // one step per deposit: 8
+const labelsShown = (svg) => [...svg.querySelectorAll(".gw-edge-label")].map((t) => [t.dataset.edge, t.textContent]);
 
 describe("drawStructure", () => {
   test("one g.gw-node per value node and one path.gw-edge per edge", () => {
@@ -41,7 +46,7 @@ describe("drawStructure", () => {
 
   test("a node reads as before: label, op, then the data and grad rows", () => {
     const { svg, drawing } = draw();
-    show(drawing, "accumulate", 4);
+    show(drawing, "accumulate", END);
     expect(node(svg, "d").textContent).toBe("d*data6grad-2");
     expect(node(svg, "a").textContent).toBe("adata2grad4×2");
     expect(node(svg, "a").querySelector(".gw-label").textContent).toBe("a");
@@ -72,7 +77,7 @@ describe("updateValues", () => {
     const { svg, drawing } = draw();
     updateValues(drawing, {
       data: [2, 3, 6.000000001, 4, 10, -2, -20],
-      at: replayAt(diamond.structure, diamond.values.replays.accumulate, 4),
+      at: replayAt(diamond.structure, diamond.values.replays.accumulate, END),
       mode: "accumulate",
     });
     const d = node(svg, "d").querySelector(".gw-data");
@@ -84,47 +89,128 @@ describe("updateValues", () => {
   test("the final grads of both modes", () => {
     const { svg, drawing } = draw();
     const grads = () => ["a", "b", "c"].map((l) => node(svg, l).querySelector(".gw-grad").textContent);
-    show(drawing, "accumulate", 4);
+    const python = (mode) => ["a", "b", "c"].map((l) => formatNumber(diamond.values.replays[mode].grad[diamond.structure.nodes.find((n) => n.label === l).id]));
+    show(drawing, "accumulate", END);
     expect(grads()).toEqual(["4", "-4", "-12"]);
-    show(drawing, "overwrite", 4);
+    expect(grads()).toEqual(python("accumulate"));
+    show(drawing, "overwrite", END);
     expect(grads()).toEqual(["-6", "-4", "-2"]);
+    expect(grads()).toEqual(python("overwrite"));
+    show(drawing, "accumulate", END - 1); // b's only deposit is the last step
+    expect(grads()).toEqual(["4", "0", "-12"]);
   });
 
   test("multi-contribution nodes get gw-multi and a count badge, once they have 2 terms", () => {
     const { svg, drawing } = draw();
-    show(drawing, "accumulate", 2);
+    const list = depositList(diamond, "accumulate");
+    const second = (label) => list.findIndex((d) => diamond.structure.nodes[d.into].label === label && d.nth === 2) + 1;
+    show(drawing, "accumulate", second("c") - 1);
     expect(node(svg, "c").classList.contains("gw-multi")).toBe(false);
-    show(drawing, "accumulate", 3);
+    show(drawing, "accumulate", second("c"));
     expect(node(svg, "c").classList.contains("gw-multi")).toBe(true);
     expect(node(svg, "c").querySelector(".gw-count-text").textContent).toBe("×2");
     expect([...svg.querySelectorAll(".gw-multi")].map((g) => g.dataset.label)).toEqual(["c"]);
+    show(drawing, "accumulate", second("a"));
+    expect([...svg.querySelectorAll(".gw-multi")].map((g) => g.dataset.label)).toEqual(["a", "c"]);
   });
 
-  test("the firing node is active and its edges show what they deposit", () => {
+  test("each step is one deposit: the firing node is active, only the edge it deposits on is fresh and labelled", () => {
     const { svg, drawing } = draw();
-    show(drawing, "accumulate", 2); // g fired: a += 10, c += -10
-    expect([...svg.querySelectorAll(".gw-active")].map((g) => g.dataset.label)).toEqual(["g"]);
-    const shown = [...svg.querySelectorAll(".gw-edge-label")];
-    expect(shown.map((t) => [t.dataset.edge, t.textContent])).toEqual([["4", "+= 10"], ["5", "+= -10"]]);
-    expect(svg.querySelectorAll("path.gw-edge.gw-fresh")).toHaveLength(2);
+    const { structure: s } = diamond;
+    depositList(diamond, "accumulate").forEach((d, i) => {
+      show(drawing, "accumulate", i + 1);
+      const where = `step ${i + 1}`;
+      expect([...svg.querySelectorAll(".gw-active")].map((g) => g.dataset.id), where).toEqual([String(d.node)]);
+      expect(labelsShown(svg), where).toEqual([[String(d.edge), `+= ${formatNumber(d.value)}`]]);
+      expect([...svg.querySelectorAll("path.gw-edge.gw-fresh")].map((p) => p.dataset.id), where).toEqual([String(d.edge)]);
+      expect([...svg.querySelectorAll("g.gw-node.gw-fresh")].map((g) => g.dataset.id), where).toEqual([String(d.into)]);
+      expect(node(svg, s.nodes[d.into].label).querySelector(".gw-grad").textContent, where).toBe(formatNumber(d.total));
+    });
+    show(drawing, "accumulate", 3); // g fired into a only: a += 10, c still 0
+    expect(labelsShown(svg)).toEqual([["4", "+= 10"]]);
+    expect(node(svg, "c").querySelector(".gw-grad").textContent).toBe("0");
+  });
+
+  test("overwrite: c's 2nd deposit visibly replaces the first, in the same step", () => {
+    const { svg, drawing } = draw();
+    const list = depositList(diamond, "overwrite");
+    const k = list.findIndex((d) => d.into === 3 && d.nth === 2) + 1;
+    show(drawing, "overwrite", k - 1);
+    expect(svg.querySelectorAll(".gw-lost")).toHaveLength(0);
+    show(drawing, "overwrite", k);
+    const fresh = list[k - 1];
+    const first = list.find((d) => d.into === 3 && d.nth === 1);
+    expect([first.edge, fresh.edge]).toEqual([5, 3]); // from g, then from e
+    expect(labelsShown(svg)).toEqual([["3", `= ${formatNumber(fresh.value)}`], ["5", `lost ${formatNumber(first.value)}`]]);
+    expect(labelsShown(svg)).toEqual([["3", "= -2"], ["5", "lost -10"]]);
+    expect([...svg.querySelectorAll("path.gw-edge.gw-lost")].map((p) => p.dataset.id)).toEqual(["5"]);
+    expect(node(svg, "c").classList.contains("gw-lost")).toBe(true);
+    expect(node(svg, "c").querySelector(".gw-grad").textContent).toBe(formatNumber(fresh.total));
+  });
+
+  test("a + a overwrite: the 2nd step loses the 1 on the left edge although the right one brings 1 too", () => {
+    const { svg, drawing } = draw(doubled.structure);
+    const at = (k, mode) => replayAt(doubled.structure, doubled.values.replays[mode], k, mode);
+    updateValues(drawing, { data: doubled.values.data, at: at(1, "overwrite"), mode: "overwrite" });
+    expect(labelsShown(svg)).toEqual([["0", "= 1"]]);
+    expect(node(svg, "a").querySelector(".gw-grad").textContent).toBe("1");
+    updateValues(drawing, { data: doubled.values.data, at: at(2, "overwrite"), mode: "overwrite" });
+    expect(labelsShown(svg)).toEqual([["0", "lost 1"], ["1", "= 1"]]);
+    expect(node(svg, "a").querySelector(".gw-grad").textContent).toBe("1");
+    expect(node(svg, "a").classList.contains("gw-lost")).toBe(true);
+    expect(svg.querySelector('path.gw-edge[data-id="0"]').classList.contains("gw-lost")).toBe(true);
+    updateValues(drawing, { data: doubled.values.data, at: at(2, "accumulate"), mode: "accumulate" });
+    expect(labelsShown(svg)).toEqual([["1", "+= 1"]]);
+    expect(node(svg, "a").querySelector(".gw-grad").textContent).toBe(formatNumber(doubled.values.replays.accumulate.grad[0]));
+    expect(node(svg, "a").classList.contains("gw-lost")).toBe(false);
+  });
+
+  test("the forward pass: nodes not computed yet show '?' and gw-pending; no grads; the root not seeded", () => {
+    const { svg, drawing } = draw();
+    const { structure: s, values: v } = diamond;
+    const computed = computedNodes(s);
+    const replay = v.replays.accumulate;
+    const data = (id) => svg.querySelector(`g.gw-node[data-id="${id}"] .gw-data`);
+    for (let k = 0; k <= computed.length; k++) {
+      updateValues(drawing, { data: v.data, at: lessonAt(s, replay, k, "accumulate", true), mode: "accumulate" }); // the same data array
+      for (const n of s.nodes) {
+        const waiting = computed.indexOf(n.id) >= k;
+        const g = svg.querySelector(`g.gw-node[data-id="${n.id}"]`);
+        const where = `step ${k}, ${n.label}`;
+        expect(g.classList.contains("gw-pending"), where).toBe(waiting);
+        expect(data(n.id).textContent, where).toBe(waiting ? "?" : formatNumber(v.data[n.id]));
+        expect(data(n.id).getAttribute("data-value"), where).toBe(waiting ? "" : String(v.data[n.id]));
+        const seeded = k === computed.length && n.id === s.root;
+        expect(g.querySelector(".gw-grad").textContent, where).toBe(seeded ? "1" : "0");
+      }
+    }
+    // the node just computed is active and its input edges fresh
+    updateValues(drawing, { data: v.data, at: lessonAt(s, replay, 1, "accumulate", true), mode: "accumulate" });
+    expect([...svg.querySelectorAll(".gw-active")].map((g) => g.dataset.label)).toEqual(["d"]);
+    expect([...svg.querySelectorAll("path.gw-edge.gw-fresh")].map((p) => p.dataset.id).sort()).toEqual(["0", "1"]);
+    expect(svg.querySelectorAll(".gw-edge-label")).toHaveLength(0); // nothing deposited yet
+    // and back to the end: every number, nothing pending
+    show(drawing, "accumulate", END);
+    expect(svg.querySelectorAll(".gw-pending")).toHaveLength(0);
+    expect(data(s.root).textContent).toBe(formatNumber(v.data[s.root]));
   });
 
   test("overwrite marks the edges whose term was lost", () => {
     const { svg, drawing } = draw();
-    show(drawing, "overwrite", 4);
+    show(drawing, "overwrite", END);
     const lost = [...svg.querySelectorAll("path.gw-edge.gw-lost")].map((p) => p.dataset.id);
     expect(lost).toEqual(["4", "5"]);
     expect(svg.querySelector('.gw-edge-label[data-edge="4"]').textContent).toBe("lost 10");
-    expect(svg.querySelectorAll(".gw-edge-label")).toHaveLength(4); // 2 lost + 2 just deposited
+    expect(svg.querySelectorAll(".gw-edge-label")).toHaveLength(3); // 2 lost + the one just deposited
     expect(node(svg, "a").classList.contains("gw-lost")).toBe(true);
-    show(drawing, "accumulate", 4);
-    expect([...svg.querySelectorAll(".gw-edge-label")].map((t) => t.textContent)).toEqual(["+= -6", "+= -4"]);
+    show(drawing, "accumulate", END);
+    expect([...svg.querySelectorAll(".gw-edge-label")].map((t) => t.textContent)).toEqual(["+= -4"]);
     expect(node(svg, "a").classList.contains("gw-lost")).toBe(false);
   });
 
   test("a values update moves and recreates nothing", () => {
     const { svg, drawing } = draw();
-    show(drawing, "accumulate", 4);
+    show(drawing, "accumulate", END);
     const before = [...svg.querySelectorAll("g.gw-node")];
     const transforms = before.map((g) => g.getAttribute("transform"));
     const paths = [...svg.querySelectorAll("path.gw-edge")].map((p) => p.getAttribute("d"));
@@ -157,13 +243,14 @@ describe("updateValues writes only what changed", () => {
 
   test("a step touches only the nodes and edges it changes", () => {
     const { svg, drawing } = draw();
-    show(drawing, "accumulate", 1); // L fired: e and f got grads
+    show(drawing, "accumulate", 2); // L's 2nd deposit: into g
     const records = watch(svg);
-    show(drawing, "accumulate", 2); // g fired: a and c got grads
+    show(drawing, "accumulate", 3); // g's 1st deposit: into a
     const name = (el) => (el.dataset.label ?? (el.dataset.edge ? `label ${el.dataset.edge}` : el.dataset.id ? `edge ${el.dataset.id}` : el.getAttribute("class")));
     const touched = new Set(records().map((r) => name((r.target.nodeType === 3 ? r.target.parentNode : r.target).closest("g.gw-node, path.gw-edge, .gw-edge-label, g.gw-edge-labels"))));
-    // L: no longer active; g: now active; e: no longer just received; a, c: grads;
-    // edges 6, 7 no longer fresh, 4, 5 fresh, labels 6, 7 removed from the label layer.
-    expect([...touched].sort()).toEqual(["L", "a", "c", "e", "edge 4", "edge 5", "edge 6", "edge 7", "g", "gw-edge-labels", "label 4", "label 5"].sort());
+    // L: no longer active; g: now active, no longer just received; a: its grad, just
+    // received; edge 7 no longer fresh, 4 fresh; label 7 removed from the label layer,
+    // label 4 added. c, e and their edges are untouched.
+    expect([...touched].sort()).toEqual(["L", "a", "edge 4", "edge 7", "g", "gw-edge-labels", "label 4"].sort());
   });
 });

@@ -6,10 +6,13 @@ import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import widget from "../widget.js";
 import { fakeModel } from "../dev/fake-model.js";
+import modes from "../../gradwidget/modes.json";
+import doubled from "./fixtures/a_plus_a.json";
 import diamond from "./fixtures/diamond.json";
 import mlp from "./fixtures/mlp.json";
 import neuron from "./fixtures/neuron.json";
 import summarized from "./fixtures/summary.json";
+import { computedNodes, depositList } from "./lesson-fixtures.js";
 
 let layouts;
 beforeAll(async () => {
@@ -48,9 +51,14 @@ const grad = (label) => node(label).querySelector(".gw-grad").textContent;
 const press = (key) => $(".gradwidget").dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
 const button = (label) => $(`button[aria-label="${label}"]`);
 const notice = () => $(".gw-notice").textContent;
+const narration = () => $(".gw-narration");
+const END = depositList(diamond, "accumulate").length; // the diamond's lesson: one step per deposit
+// every node's grad, at full precision, by id
+const grads = (host = el) => [...host.querySelectorAll("g.gw-node")].sort((x, y) => x.dataset.id - y.dataset.id)
+  .map((g) => Number(g.querySelector(".gw-grad").getAttribute("data-value")));
 
-test("draws the diamond with its final grads and all the controls", async () => {
-  await show();
+test("draws the diamond with its final grads (start: end) and all the controls", async () => {
+  await show({ start: "end" });
   expect($$("g.gw-node")).toHaveLength(7);
   expect($$(".gw-edge")).toHaveLength(8);
   expect(["a", "b", "c"].map(grad)).toEqual(["4", "-4", "-12"]);
@@ -62,29 +70,87 @@ test("draws the diamond with its final grads and all the controls", async () => 
   expect(notice()).toBe("");
 });
 
-test("keyboard: Home resets, arrows step, the step shows in the drawing", async () => {
+test("a new widget starts at step 0: only the root seeded; End and Play reach Python's final grads", async () => {
+  vi.useFakeTimers();
   await show();
+  const { structure: s, values: v } = diamond;
+  expect(grads()).toEqual(s.nodes.map((n) => (n.id === s.root ? 1 : 0)));
+  expect($(".gw-step").textContent).toBe(`Step 0 / ${END} · seed L.grad = 1`);
+  expect($$(".gw-active")).toHaveLength(0);
+  press("End");
+  expect(grads()).toEqual(v.replays.accumulate.grad);
+  press("Home");
+  expect(grads()).toEqual(s.nodes.map((n) => (n.id === s.root ? 1 : 0)));
+  button("Play").click();
+  await vi.advanceTimersByTimeAsync(600); // one step
+  expect(grads()).not.toEqual(v.replays.accumulate.grad);
+  await vi.advanceTimersByTimeAsync(END * 1000);
+  expect(grads()).toEqual(v.replays.accumulate.grad);
+  expect($(".gw-step").textContent).toMatch(new RegExp(`^Step ${END} / ${END} \\(done\\)`));
+  $('button[data-mode="overwrite"]').click(); // another mode at its end too
+  expect(grads()).toEqual(v.replays.overwrite.grad);
+});
+
+test("start: end shows the finished pass; the End button keeps it there", async () => {
+  await show({ start: "end" });
+  expect(grads()).toEqual(diamond.values.replays.accumulate.grad);
+  button("Reset").click();
+  expect(grad("a")).toBe("0");
+  button("End").click();
+  expect(grads()).toEqual(diamond.values.replays.accumulate.grad);
+});
+
+test("keyboard: Home resets, arrows step one deposit each, the step shows in the drawing", async () => {
+  await show({ start: "end" });
   press("Home");
   expect(grad("a")).toBe("0");
   expect(grad("L")).toBe("1");
-  press("ArrowRight");
-  press("ArrowRight");
+  press("ArrowRight"); // L's deposit into e
+  expect(grad("e")).toBe("-2");
+  expect(grad("g")).toBe("0");
+  press("ArrowRight"); // L's deposit into g
+  expect(grad("g")).toBe("10");
+  expect(grad("a")).toBe("0");
+  expect($$(".gw-active").map((g) => g.dataset.label)).toEqual(["L"]);
+  press("ArrowRight"); // g's deposit into a
   expect(grad("a")).toBe("10");
+  expect(grad("c")).toBe("0");
   expect($$(".gw-active").map((g) => g.dataset.label)).toEqual(["g"]);
   press("ArrowLeft");
   expect(grad("a")).toBe("0");
 });
 
-test("Play runs to the end on a timer and swaps Play for Pause", async () => {
+test("Play runs to the end on a timer and swaps Play for Pause; from the end it starts over", async () => {
   vi.useFakeTimers();
-  await show();
+  await show({ start: "end" });
   button("Play").click();
   expect(button("Play").hidden).toBe(true);
   expect(button("Pause").hidden).toBe(false);
   expect(grad("a")).toBe("0"); // from the end, play starts over
-  await vi.advanceTimersByTimeAsync(5000);
+  await vi.advanceTimersByTimeAsync(END * 600);
   expect(grad("a")).toBe("4");
   expect(button("Play").hidden).toBe(false);
+});
+
+test("forward: the lesson plays the forward pass first, pending nodes show '?'", async () => {
+  await show({ forward: true });
+  const { structure: s, values: v } = diamond;
+  const F = computedNodes(s).length;
+  expect($(".gw-step").textContent).toBe(`Step 0 / ${F + END} · forward pass`);
+  expect($$("g.gw-pending").map((g) => Number(g.dataset.id))).toEqual(computedNodes(s));
+  expect(node("d").querySelector(".gw-data").textContent).toBe("?");
+  expect(grad("L")).toBe("0");
+  press("ArrowRight");
+  expect($(".gw-step").textContent).toBe(`Step 1 / ${F + END} · forward: d`);
+  expect(node("d").querySelector(".gw-data").getAttribute("data-value")).toBe(String(v.data[2]));
+  expect($$("g.gw-pending").map((g) => g.dataset.label)).toEqual(["e", "g", "L"]);
+  for (let k = 1; k < F; k++) press("ArrowRight");
+  expect($$("g.gw-pending")).toHaveLength(0);
+  expect(grad("L")).toBe("1");
+  press("End");
+  expect(grads()).toEqual(v.replays.accumulate.grad);
+  model.set("forward", false); // the lesson changes: back to its start, without the forward pass
+  expect($(".gw-step").textContent).toBe(`Step 0 / ${END} · seed L.grad = 1`);
 });
 
 test("Space toggles play and pause", async () => {
@@ -108,7 +174,7 @@ test("a values change updates numbers without relayout or moving anything", asyn
 });
 
 test("mode switch writes the trait; compare shows two panels on one player", async () => {
-  await show();
+  await show({ start: "end" });
   $('button[data-mode="compare"]').click();
   expect(model.get("mode")).toBe("compare");
   expect(model.saved).toBe(1);
@@ -126,7 +192,7 @@ test("mode switch writes the trait; compare shows two panels on one player", asy
 });
 
 test("a mode change from Python redraws", async () => {
-  await show();
+  await show({ start: "end" });
   model.set("mode", "overwrite");
   expect(["a", "b", "c"].map(grad)).toEqual(["-6", "-4", "-2"]);
 });
@@ -134,7 +200,7 @@ test("a mode change from Python redraws", async () => {
 describe("a mode that is not a view", () => {
   test.each(["__proto__", "constructor", "toString", "hasOwnProperty", "nope", 3])(
     "%s: the accumulate view, and a notice that says so", async (mode) => {
-      await show({ mode });
+      await show({ mode, start: "end" });
       expect($(".gradwidget").dataset.state).toBe("drawn");
       expect($$(".gw-panel")).toHaveLength(1);
       expect(["a", "b", "c"].map(grad)).toEqual(["4", "-4", "-12"]);
@@ -155,12 +221,95 @@ describe("a mode that is not a view", () => {
 });
 
 test("hover explains a node's grad term by term; a click pins it", async () => {
-  await show({ mode: "compare" });
+  await show({ mode: "compare", start: "end" });
   node("a").dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
   const text = $(".gw-inspector").textContent;
   expect(text).toContain("correct (+=): a.grad = 10 (from g, left) + -6 (from d, left) = 4");
   expect(text).toContain("bug (=): a.grad = 10 (from g, left) lost → -6 (from d, left) = -6");
-  expect($(".gw-inspector s.gw-lost-term").textContent).toBe("10 (from g, left)");
+  expect($(".gw-inspector span.gw-lost-term").textContent).toBe("10 (from g, left)");
+  expect($(".gw-inspector s")).toBeNull();
+  node("a").dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  press("Home"); // pinned: the explanation follows the steps
+  expect($(".gw-inspector").textContent).toContain("correct (+=): a.grad = 0 (nothing received yet)");
+});
+
+describe("the narration", () => {
+  const lines = () => $$(".gw-narration .gw-narration-line");
+
+  test("a polite live line inside the widget that tells each step anew", async () => {
+    await show();
+    const box = narration();
+    expect(box).not.toBeNull();
+    expect(box.closest(".gradwidget")).toBe($(".gradwidget"));
+    expect(box.getAttribute("aria-live")).toBe("polite");
+    expect(box.hidden).toBe(false);
+    expect(box.textContent).toContain("L.grad = 1");
+    const seen = [box.textContent];
+    const list = depositList(diamond, "accumulate");
+    list.forEach((d) => {
+      press("ArrowRight");
+      const text = narration().textContent;
+      expect(text).not.toBe(seen.at(-1)); // each step is said again
+      expect(text).toContain(`${diamond.structure.nodes[d.into].label}.grad`);
+      seen.push(text);
+    });
+    expect(new Set(seen).size).toBe(list.length + 1);
+    expect(narration()).toBe(box); // the same live region, its text replaced
+    press("ArrowLeft");
+    expect(narration().textContent).toBe(seen.at(-2));
+  });
+
+  test("compare: one line per panel, titled by the panel's title, where the modes differ", async () => {
+    await show({ mode: "compare" });
+    const titles = modes.views.compare.panels.map((replay) => modes.replays[replay].title);
+    const list = depositList(diamond, "accumulate");
+    const k = list.findIndex((d) => d.nth === 2) + 1; // the first deposit the = bug gets wrong
+    for (let i = 0; i < k; i++) press("ArrowRight");
+    expect(lines()).toHaveLength(2);
+    expect(lines().map((line) => line.querySelector("strong").textContent)).toEqual(titles.map((t) => `${t}: `));
+    const [sum, bug] = lines().map((line) => line.textContent);
+    expect(sum).toContain("\u221210 + \u22122 = \u221212");
+    expect(bug).toMatch(/lost/);
+    expect(sum).not.toMatch(/lost/);
+  });
+
+  test("compare: where both panels say the same, they share one line", async () => {
+    await show({ mode: "compare" });
+    press("ArrowRight"); // L's deposit into e: the same in both modes
+    expect(lines()).toHaveLength(1);
+    expect(lines()[0].querySelector("strong")).toBeNull();
+    expect(lines()[0].textContent).toContain("e.grad = \u22122");
+  });
+
+  test("a + a overwrite: the 2nd step says the 1 a held is lost", async () => {
+    await show({ mode: "overwrite" }, doubled);
+    press("ArrowRight");
+    expect(narration().textContent).not.toMatch(/lost/);
+    press("ArrowRight");
+    expect(narration().textContent).toMatch(/a\.grad = 1\b.*lost/);
+    expect(grad("a")).toBe("1");
+  });
+
+  test("an eager panel whose replay Python could not make shows the reason in the panel", async () => {
+    const error = "the eager replay of this graph needs more than 5,000 steps (it revisits a reused node once per path)";
+    const values = { ...diamond.values, replays: { ...diamond.values.replays, eager: { steps: [], grad: [], error } } };
+    await show({ mode: "compare-eager" }, { structure: diamond.structure, values });
+    const panels = $$(".gw-panel");
+    expect(panels.map((p) => p.querySelector(".gw-panel-title").textContent))
+      .toEqual(modes.views["compare-eager"].panels.map((replay) => modes.replays[replay].title));
+    const failed = panels[1].querySelector(".gw-panel-error");
+    expect(failed).not.toBeNull();
+    expect(failed.hidden).toBe(false);
+    expect(failed.textContent).toBe(error);
+    expect(panels[0].querySelector(".gw-panel-error:not([hidden])")).toBeNull();
+    // the correct panel still plays its lesson; the line of the eager one says why it cannot
+    press("End");
+    expect(grads(panels[0])).toEqual(diamond.values.replays.accumulate.grad);
+    expect(lines().map((line) => line.textContent).join("\n")).toContain(error);
+    // new values with the replay there: the message goes
+    model.set("values", { ...values, replays: { ...values.replays, eager: diamond.values.replays.accumulate } });
+    expect($$(".gw-panel")[1].querySelector(".gw-panel-error:not([hidden])")).toBeNull();
+  });
 });
 
 test("a summarized graph shows its counts; Draw anyway asks Python for the graph", async () => {
@@ -187,20 +336,21 @@ test("a summarized graph shows its counts; Draw anyway asks Python for the graph
 test("the step status: parts that wrap only between them, the end marked done", async () => {
   await show();
   const status = () => $(".gw-step").textContent;
-  expect(status()).toBe("Step 4 / 4 (done) · d fires");
-  expect([...$$(".gw-step-part")].map((p) => p.textContent)).toEqual(["Step 4 / 4 (done)", "d fires"]);
-  press("Home");
-  expect(status()).toBe("Step 0 / 4 · seed L.grad = 1");
+  expect(status()).toBe(`Step 0 / ${END} · seed L.grad = 1`);
   press("ArrowRight");
-  expect(status()).toBe("Step 1 / 4 · L fires");
-  expect($(".gw-step").title).toBe("Step 1 / 4 · \u2068L\u2069 fires"); // the name isolated in the tooltip too
+  expect(status()).toBe(`Step 1 / ${END} · L \u2192 e`);
+  expect($(".gw-step").title).toBe(`Step 1 / ${END} · \u2068L\u2069 \u2192 \u2068e\u2069`); // names isolated in the tooltip too
+  press("End");
+  expect(status()).toBe(`Step ${END} / ${END} (done) · d \u2192 b`);
+  expect([...$$(".gw-step-part")].map((p) => p.textContent)).toEqual([`Step ${END} / ${END} (done)`, "d \u2192 b"]);
 });
 
 test("unlabelled nodes go by Python's names in the drawing, the status and the inspector: never an id", async () => {
   await show({}, neuron);
   const widgetText = () => $(".gradwidget").textContent;
   press("Home");
-  for (let step = 0; step <= neuron.values.replays.accumulate.steps.length; step++) {
+  for (let step = 0; step <= depositList(neuron, "accumulate").length; step++) {
+    expect($(".gw-narration").textContent).not.toMatch(/#\d/);
     expect($(".gw-step").textContent).not.toMatch(/#\d/);
     press("ArrowRight");
   }
@@ -240,7 +390,7 @@ describe("values belong to the structure with their key", () => {
   });
 
   test("values that arrive before their structure are held until it is drawn", async () => {
-    await show();
+    await show({ start: "end" });
     model.set("values", mlp.values); // the old drawing must not choke on them
     expect(grad("a")).toBe("4");
     model.set("structure", mlp.structure);
@@ -261,7 +411,7 @@ describe("values belong to the structure with their key", () => {
 });
 
 test("stale numbers are said in the notice, a polite status line", async () => {
-  await show();
+  await show({ start: "end" });
   const stale = "a.data changed since the last forward(): call L.forward() to recompute";
   model.set("values", { ...diamond.values, stale });
   const box = $(".gw-notice");
@@ -344,7 +494,7 @@ describe("sliders", () => {
 
   test("with no kernel to answer, a slide is put back after 3 s and the notice says why", async () => {
     vi.useFakeTimers();
-    await show({ sliders: diamond.sliders });
+    await show({ sliders: diamond.sliders, start: "end" });
     slide("a", 1);
     expect(model.sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(2900);
@@ -363,7 +513,7 @@ describe("sliders", () => {
 
   test("with no comm to send through (kernel restarted or shut down), sending does not throw; the slide is put back after 3 s", async () => {
     vi.useFakeTimers();
-    await show({ sliders: diamond.sliders });
+    await show({ sliders: diamond.sliders, start: "end" });
     model.send = () => { throw new Error("Cannot send"); }; // what the widget manager does then
     expect(() => slide("a", 1)).not.toThrow();
     expect(sliderValue("a")).toBe("1");
@@ -435,11 +585,12 @@ test("a label with bidi controls cannot reorder the text around it", async () =>
   press("Home");
   press("ArrowRight");
   press("ArrowRight");
-  press("ArrowRight");
-  press("ArrowRight"); // "… fires" names d, whose input is the label
+  press("ArrowRight"); // g's deposit into a: the status and the narration name the label
+  expect($(".gw-step bdi:last-of-type").textContent).toBe(evil);
+  expect([...$$(".gw-narration bdi")].map((b) => b.textContent)).toContain(evil);
   $('g.gw-node[data-id="0"]').dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
   const holders = textNodes($(".gradwidget")).filter((t) => t.data.includes("\u202E")).map((t) => t.parentElement);
-  expect(holders.length).toBeGreaterThanOrEqual(3); // the drawing, the inspector, the slider
+  expect(holders.length).toBeGreaterThanOrEqual(5); // the drawing, the inspector, the slider, the status, the narration
   for (const holder of holders) {
     const isolated = holder.tagName === "BDI" || getComputedStyle(holder).unicodeBidi === "isolate";
     expect(isolated, holder.outerHTML).toBe(true);
