@@ -64,15 +64,21 @@ def core_numbers(root, mode="accumulate"):
     return {i: (d, grad[mode][i]) for i, d in enumerate(data)}
 
 
+def lesson_deposits(rep):
+    """The deposits of the replay `rep` (JSON) in the order the page plays them, one lesson
+    step each (docs/protocol.md, "Lesson steps"): [{node (the one that fires), edge, value,
+    total}]."""
+    return [{"node": step["node"], **deposit} for step in rep["steps"] for deposit in step["deposits"]]
+
+
 def grads_after(structure, rep, k):
-    """Every node's grad after k steps of the replay `rep` (JSON): the root seeded with 1,
-    each deposit sets its receiver's total (docs/protocol.md)."""
+    """Every node's grad after k lesson steps (k deposits) of the replay `rep` (JSON), with
+    no forward steps: the root seeded with 1, each deposit sets its receiver's total."""
     src = {edge["id"]: edge["src"] for edge in structure["edges"]}
     grad = [0.0] * len(structure["nodes"])
     grad[structure["root"]] = 1.0
-    for step in rep["steps"][:k]:
-        for deposit in step["deposits"]:
-            grad[src[deposit["edge"]]] = deposit["total"]
+    for deposit in lesson_deposits(rep)[:k]:
+        grad[src[deposit["edge"]]] = deposit["total"]
     return grad
 
 

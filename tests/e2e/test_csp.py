@@ -4,7 +4,8 @@ local HTTP server. Each page ends drawn, or with a clear message naming what the
 forbids, within 5 s of the widget appearing: never stuck at "Laying out…".
 
 The page is the dev harness (js/dev/index.html): the built bundle rendered with a stand-in
-model on the diamond payload Python made (js/test/fixtures/diamond.json)."""
+model on the diamond payload Python made (js/test/fixtures/diamond.json), put at the end of
+the lesson (`start=end`), where every grad is the replay's."""
 
 import itertools
 import json
@@ -53,7 +54,7 @@ def test_strict_page_draws_or_says_why_within_5s(browser, workers, eval_, wasm):
     with StaticServer(REPO, {"Content-Security-Policy": csp}) as server:
         page = Page(browser)
         try:
-            page.page.goto(server.url("js/dev/index.html?case=diamond"))
+            page.page.goto(server.url("js/dev/index.html?case=diamond&start=end"))
             widget = page.page.locator(".gradwidget")
             widget.wait_for(timeout=15_000)  # rendered: from here the layout engine starts
             started = time.monotonic()

@@ -5,7 +5,8 @@ the page says why, nothing throws, and the kernel's graph is exactly as it was.
 One notebook ("hardening") shows the widgets of most tests and is run once for the module;
 each test works on its own widget. Marker ids (two notebooks in one page) and a kernel
 restart get pages of their own. Expected numbers come from gradwidget in this process
-(tests/e2e/reference.py).
+(tests/e2e/reference.py). A widget starts at step 0 of its lesson (only the root seeded):
+those read as finished are made with start="end".
 """
 
 import pytest
@@ -57,9 +58,9 @@ def state(root):
 
 CELLS = [
     ("imports", "import json\nfrom gradwidget import Value, GraphWidget, snapshot, replay\n" + STATE),
-    ("bidi", BIDI + f"w_bidi = GraphWidget(r, sliders={{{LEAF!r}: (0, 20, 1)}}); w_bidi"),
-    ("mode", DIAMOND + "w_mode = GraphWidget(L); w_mode"),
-    ("stale", STALE + "w_stale = GraphWidget(sb); w_stale"),
+    ("bidi", BIDI + f"w_bidi = GraphWidget(r, sliders={{{LEAF!r}: (0, 20, 1)}}, start='end'); w_bidi"),
+    ("mode", DIAMOND + "w_mode = GraphWidget(L, start='end'); w_mode"),
+    ("stale", STALE + "w_stale = GraphWidget(sb, start='end'); w_stale"),
     ("overflow", OVERFLOW + "w_over = GraphWidget(ot, sliders={'c': (0, 200, 1)}); w_over"),
     ("log", LOG + "w_log = GraphWidget(y); w_log"),
 ]
@@ -145,7 +146,8 @@ def test_bidi_label_does_not_reverse_numbers_status_or_inspector(hardening):
     # The slider named by the label, and its value.
     assert slider_value(widget, LEAF) == 12
     assert misread(widget.locator(".gw-sliders"), labels) == []
-    # The status line names the root: "Step 0 / 1 · seed ….grad = 1", "Step 1 / 1 (done) · … fires".
+    # The status line names the root: "Step 0 / 2 · seed ….grad = 1", "Step 1 / 2 · … → …" (the
+    # root passes its grad to an input).
     status = widget.locator(".gw-step")
     for action in ("Reset", "Step forward"):
         button(widget, action).click()
@@ -297,7 +299,7 @@ CUT_OFF = {
 @pytest.mark.parametrize("how", list(CUT_OFF))
 def test_slider_without_a_kernel_goes_back_and_says_why(lab_server, pages, how):
     cells = ["from gradwidget import Value, GraphWidget\n" + DIAMOND +
-             "GraphWidget(L, sliders={'a': (-3, 3, 0.1)})"]
+             "GraphWidget(L, sliders={'a': (-3, 3, 0.1)}, start='end')"]
     page = pages.run(lab_server, f"no_kernel_{how}", cells, viewport=VIEWPORT)
     widget = page.page.locator(WIDGET)
     [before] = read_widget(widget)

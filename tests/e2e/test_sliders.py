@@ -6,7 +6,8 @@ One "classroom" notebook is run once for the module. Its kernel is made slower t
 mouse: a second message handler logs every slide message (the kernel round trips) and
 sleeps after the widget has answered, so the page's next message waits in the kernel's
 queue and moves made meanwhile must be merged. How fast the page settles is measured by
-benchmarks/widget_timing.py, not here.
+benchmarks/widget_timing.py, not here. The widgets start at the end of their lesson
+(start="end", as lesson 4's do), where every grad is the replay's.
 """
 
 import pytest
@@ -43,14 +44,14 @@ LOG_SLIDERS = {"x": (-1, 3, 0.1)}
 
 CLASSROOM = [
     ("imports", "import json, time\nfrom gradwidget import Value, GraphWidget"),
-    ("diamond", DIAMOND + f"w = GraphWidget(L, sliders={DIAMOND_SLIDERS!r})\n"
+    ("diamond", DIAMOND + f"w = GraphWidget(L, sliders={DIAMOND_SLIDERS!r}, start='end')\n"
                 "slides = []\n"
                 "def slow(widget, content, buffers):\n"
                 "    if isinstance(content, dict) and content.get('type') == 'slide':\n"
                 "        slides.append(content)\n"
                 f"        time.sleep({SLOW})\n"
                 "w.on_msg(slow)\nw"),
-    ("log", LOG + f"GraphWidget(y, sliders={LOG_SLIDERS!r})"),
+    ("log", LOG + f"GraphWidget(y, sliders={LOG_SLIDERS!r}, start='end')"),
 ]
 CELL = {key: i for i, (key, _) in enumerate(CLASSROOM)}
 

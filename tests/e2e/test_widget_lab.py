@@ -3,7 +3,9 @@
 One notebook ("gallery") shows several widgets and is run once for the module; the live
 refresh test has its own notebook (it needs a later cell). Expected numbers are the
 hand-computed gradients of the issue, and, step by step, Python's own replay
-(gradwidget.replay) that the page plays back.
+(gradwidget.replay) that the page plays back, one step per deposit (docs/protocol.md,
+"Lesson steps"). A widget starts at step 0 (only the root seeded); the widgets that are
+read as finished are made with start="end".
 """
 
 import pytest
@@ -21,10 +23,11 @@ from .dom import (
     numbers,
     read_widget,
     same_geometry,
+    step_of,
     tag_nodes,
 )
 from .jupyter import WIDGET
-from .reference import DIAMOND, diamond, grads_after
+from .reference import DIAMOND, diamond, grads_after, lesson_deposits
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +41,10 @@ BIG = ("x = Value(1.0, 'x'); y = x\n"
 # (cell key, code); each cell displays at most one widget, so cell i <-> widget
 CELLS = [
     ("imports", "from gradwidget import Value, GraphWidget"),
-    ("aa", "a = Value(3.0, label='a'); b = a + a; b.label = 'b'; b.backward()\ndisplay(GraphWidget(b))"),
+    ("aa", "a = Value(3.0, label='a'); b = a + a; b.label = 'b'; b.backward()\ndisplay(GraphWidget(b, start='end'))"),
     ("diamond", DIAMOND + "L.backward()\nw_acc = GraphWidget(L); display(w_acc)"),
-    ("overwrite", DIAMOND + "display(GraphWidget(L, mode='overwrite'))"),
-    ("compare", DIAMOND + "display(GraphWidget(L, mode='compare'))"),
+    ("overwrite", DIAMOND + "display(GraphWidget(L, mode='overwrite', start='end'))"),
+    ("compare", DIAMOND + "display(GraphWidget(L, mode='compare', start='end'))"),
     ("xss", f"p = Value(1.0, {XSS!r}); q = Value(2.0, {SHORT_HTML!r})\n"
             "r = p * q; r.label = 'r'\ndisplay(GraphWidget(r))"),
     ("summary", BIG + "display(GraphWidget(y, max_nodes=50))"),
@@ -88,8 +91,9 @@ def _expect_step(widget, structure, rep, k, where):
     expected = grads_after(structure, rep, k)
     shown = {n["id"]: float(n["grad"]["value"]) for n in panel["nodes"]}
     assert shown == dict(enumerate(expected)), f"{where}: grads after {k} steps"
-    want_active = [] if k == 0 else [rep["steps"][k - 1]["node"]]
+    want_active = [] if k == 0 else [lesson_deposits(rep)[k - 1]["node"]]
     assert active_ids(panel) == want_active, f"{where}: active node after {k} steps"
+    assert step_of(widget.locator(".gw-step").text_content()) == (k, len(lesson_deposits(rep))), where
     return panel
 
 
@@ -97,8 +101,8 @@ def test_diamond_step_forward_and_back_with_clicks(gallery):
     widget = widget_of(gallery, "diamond")
     snap = snapshot(diamond())
     structure, rep = snap.structure(), replay(snap, "accumulate").to_json()
-    n = len(rep["steps"])
-    assert n == 4  # the four op nodes fire once each
+    n = len(lesson_deposits(rep))
+    assert n == len(structure["edges"])  # one step per deposit: every edge deposits once
 
     [panel] = read_widget(widget)
     assert {node["id"]: node["label"] for node in panel["nodes"]} == \
@@ -129,7 +133,7 @@ def test_diamond_keyboard(gallery):
     widget = widget_of(gallery, "diamond")
     snap = snapshot(diamond())
     structure, rep = snap.structure(), replay(snap, "accumulate").to_json()
-    n = len(rep["steps"])
+    n = len(lesson_deposits(rep))
     keyboard = gallery.page.keyboard
 
     widget.focus()
@@ -148,10 +152,9 @@ def test_diamond_keyboard(gallery):
     keyboard.press("Home")
     keyboard.press(" ")  # Space plays from step 0 to the end (2 steps per second at 1x)
     assert button(widget, "Pause").is_visible() and not button(widget, "Play").is_visible()
-    last = rep["steps"][-1]["node"]  # each op node fires once: active == last <=> at the end
-    gallery.page.wait_for_function(
-        "([el, id]) => !!el.querySelector(`g.gw-node.gw-active[data-id='${id}']`)",
-        arg=[widget.element_handle(), last], timeout=10_000)
+    gallery.page.wait_for_function(  # the status says "Step n / n (done)" at the end
+        "([el, re]) => new RegExp(re).test(el.querySelector('.gw-step').textContent)",
+        arg=[widget.element_handle(), rf"Step\s+{n}\s*/\s*{n}\b"], timeout=15_000)
     gallery.page.wait_for_timeout(100)
     panel = _expect_step(widget, structure, rep, n, "Space (play to the end)")
     assert grads(panel, "abc") == {"a": 4.0, "b": -4.0, "c": -12.0}
@@ -161,7 +164,7 @@ def test_diamond_keyboard(gallery):
 def test_play_and_pause_buttons(gallery):
     widget = widget_of(gallery, "diamond")
     rep = replay(snapshot(diamond()), "accumulate").to_json()
-    early = [step["node"] for step in rep["steps"][:2]]
+    early = [deposit["node"] for deposit in lesson_deposits(rep)[:2]]
     button(widget, "Reset").click()
     button(widget, "Play").click()
     gallery.page.wait_for_function(
@@ -281,7 +284,7 @@ def test_no_js_errors_in_gallery(gallery):
 # ---- live refresh: numbers move, nodes do not ---------------------------------------------
 
 REFRESH_CELLS = [
-    "from gradwidget import Value, GraphWidget\n" + DIAMOND + "L.backward()\nw = GraphWidget(L); display(w)",
+    "from gradwidget import Value, GraphWidget\n" + DIAMOND + "L.backward()\nw = GraphWidget(L, start='end'); display(w)",
 ]
 # What the page should show after a.data = 5: L = (5*3+4)*(5-4) = 19,
 # dL/da = b*(a-c) + (a*b+c) = 3 + 19, dL/db = a*(a-c) = 5, dL/dc = (a-c) - (a*b+c) = 1 - 19.
