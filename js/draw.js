@@ -225,7 +225,7 @@ const LOST = 2;
 export function updateValues(view, { data, at, mode }) {
   const freshNodes = new Set();
   // Nodes that just received a contribution (a forward step's inputs received nothing).
-  for (const id of at.phase === "forward" ? [] : at.fresh) {
+  for (const id of at.computed != null ? [] : at.fresh) {
     const edge = view.structure.edges[id];
     if (edge) freshNodes.add(edge.src);
   }

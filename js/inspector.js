@@ -52,7 +52,7 @@ function gradParts(structure, at, node, mode) {
   const head = { pieces: [...gradOf(node, named(node)), " = "] };
   const terms = at.terms[node.id];
   if (terms.length === 0) {
-    const seed = node.id === structure.root;
+    const seed = node.id === structure.root && at.seeded !== false;
     return [head, { pieces: [seed ? "1 (seed)" : "0 (nothing received yet)"] }];
   }
   const lost = new Set(at.lost[node.id]);

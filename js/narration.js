@@ -33,10 +33,8 @@ const MAX_LEAVES_LISTED = 4;
  */
 export function narrate(structure, values, at, { mode = "accumulate", last = false, forward = false } = {}) {
   const text = new Narration(structure, values);
-  if (at.phase === "forward") {
-    if (at.computed == null) return text.forwardStart();
-    return text.computed(at.computed);
-  }
+  if (at.computed != null) return text.computed(at.computed);
+  if (at.phase === "forward") return text.forwardStart();
   if (!at.deposit) return text.backwardStart(forward);
   return text.deposit(at, mode, last);
 }

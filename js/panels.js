@@ -135,23 +135,31 @@ export function createStage(doc, on) {
 
   /** Values only: each panel shows its lesson after `index` steps (`forward`: the lesson
    * starts with the forward pass); nothing moves. A replay Python could not make (its
-   * `error`) shows its message in its panel, over a drawing without gradients. */
+   * `error`) shows its message in place of its panel's drawing: a graph without its
+   * gradients would read as wrong numbers. */
   function update(structure, values, index, forward = false) {
     for (const panel of panels) {
       const replay = replayOf(values, panel.replay);
       panel.at = lessonAt(structure, replay, index, panel.replay, forward);
-      updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay });
-      setPanelError(panel, typeof replay.error === "string" ? replay.error : null);
+      setPanelError(panel, typeof replay.error === "string" ? replay.error : null, structure);
+      if (!panel.error || panel.error.hidden) updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay });
     }
     // A new step comes into view (a values update on the same step leaves the view alone).
     if (panels.length && index !== revealed) viewport.reveal(stepBox(layout, structure, panels[0].at));
     revealed = index;
   }
 
-  function setPanelError(panel, text) {
+  function setPanelError(panel, text, structure) {
     if (!text) {
-      if (panel.error) panel.error.hidden = true;
+      if (!panel.error || panel.error.hidden) return;
+      panel.error.hidden = true;
       panel.box.classList.remove("gw-panel-failed");
+      panel.drawing = drawStructure(panel.svg, layout, structure); // drawn again, in place
+      panel.canvas.hidden = false;
+      return;
+    }
+    if (!panel.error?.hidden && panel.error) {
+      if (panel.error.textContent !== text) panel.error.textContent = text;
       return;
     }
     if (!panel.error) {
@@ -161,8 +169,10 @@ export function createStage(doc, on) {
       panel.canvas.before(panel.error);
     }
     panel.error.hidden = false;
-    if (panel.error.textContent !== text) panel.error.textContent = text;
+    panel.error.textContent = text;
     panel.box.classList.add("gw-panel-failed");
+    panel.svg.replaceChildren(); // no nodes without their replay
+    panel.canvas.hidden = true;
   }
 
   // The stage's content width in px (fractional, as a ResizeObserver reports it), or 0

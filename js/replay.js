@@ -42,7 +42,8 @@
  * @property {Map<number, Term>} byEdge  edge id -> its latest term
  * @property {Set<number>} pending node ids whose data is not computed yet (forward phase)
  * @property {Deposit|null} deposit  the deposit of the last step, in the backward phase
- * @property {number|null} computed  the node the last forward step computed
+ * @property {number|null} computed  the node the last forward step computed (also at the
+ *   step that computes the output, which seeds the backward pass: phase "backward")
  * @property {boolean} seeded      the root's grad is 1 (the backward pass has started)
  */
 
@@ -90,12 +91,17 @@ export function lessonLength(structure, replay, forward = false) {
 export function lessonAt(structure, replay, k, mode = "accumulate", forward = false) {
   const order = forward ? forwardOrder(structure) : [];
   const step = Math.max(0, Math.min(Math.trunc(k) || 0, lessonLength(structure, replay, forward)));
-  if (step >= order.length) return replayAt(structure, replay, step - order.length, mode);
+  if (step > order.length || (step === order.length && step === 0)) return replayAt(structure, replay, step - order.length, mode);
+  if (step === order.length) {
+    // The last forward step computes the output, and the backward pass is seeded with it.
+    const computed = order[step - 1];
+    return { ...replayAt(structure, replay, 0, mode), active: computed, computed, fresh: inputEdges(structure, computed) };
+  }
   // The forward phase: the first `step` nodes of `order` are computed; grads are all 0.
   const n = structure.nodes.length;
   const pending = new Set(order.slice(step));
   const computed = step > 0 ? order[step - 1] : null;
-  const fresh = new Set(computed == null ? [] : structure.edges.filter((e) => e.dst === computed).map((e) => e.id));
+  const fresh = computed == null ? new Set() : inputEdges(structure, computed);
   return {
     phase: "forward",
     index: 0,
@@ -155,6 +161,8 @@ export function replayAt(structure, replay, k, mode = "accumulate") {
     seeded: true,
   };
 }
+
+const inputEdges = (structure, id) => new Set(structure.edges.filter((e) => e.dst === id).map((e) => e.id));
 
 // Edge ids are 0..m-1 by the protocol; a map keeps us honest if they ever are not.
 const byStructure = new WeakMap();

@@ -21,10 +21,8 @@ export function statusParts({ index, length }, structure, at) {
   const parts = [[`Step ${index} / ${length}${index === length && length > 0 ? " (done)" : ""}`]];
   if (!structure || !at) return parts;
   const name = (id) => user(shortName(structure.nodes[id]));
-  if (at.phase === "forward") {
-    parts.push(at.computed == null ? ["forward pass"] : ["forward: ", name(at.computed)]);
-    return parts;
-  }
+  if (at.computed != null) return [...parts, ["forward: ", name(at.computed)]];
+  if (at.phase === "forward") return [...parts, ["forward pass"]];
   if (!at.deposit) return [...parts, ["seed ", ...gradOf(structure.nodes[structure.root], name(structure.root)), " = 1"]];
   const edge = structure.edges[at.deposit.edge];
   if (edge && structure.nodes[edge.src]) parts.push([name(at.deposit.node), " \u2192 ", name(edge.src)]);

@@ -60,7 +60,7 @@ describe("explain", () => {
 
   // KNOWN PRODUCT BUG (reported): gradParts says "1 (seed)" for the root whenever it has
   // no terms, ignoring at.seeded. `fails` while the bug is there: make it `test` again once fixed.
-  test.fails("in the forward pass the root's grad reads 0, as drawn, not '1 (seed)'", () => {
+  test("in the forward pass the root's grad reads 0, as drawn, not '1 (seed)'", () => {
     const moment = lessonAt(structure, values.replays.accumulate, 1, "accumulate", true);
     const grad = plainText(explain(structure, values.data, moment, structure.root).grad.flatMap((p) => p.pieces));
     // as drawn (lessonAt: all grads 0 in the forward pass): not seeded before the backward pass
