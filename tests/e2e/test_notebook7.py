@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 CELLS = ["from gradwidget import Value, GraphWidget\n"
          "a = Value(3.0, label='a'); b = a + a; b.label = 'b'; b.backward()\n"
-         "display(GraphWidget(b))"]
+         "display(GraphWidget(b, start='end'))"]   # drawn at the end of the backward pass
 
 
 def test_a_plus_a_draws_in_notebook7(notebook7_server, pages):

@@ -39,7 +39,7 @@ KB = 1_000
 def _graph_cell(i, show):
     code = (f"a, b, c = Value({i + 1}.0, 'a'), Value(3.0, 'b'), Value(4.0, 'c')\n"
             "L = (a*b + c)*(a - c); L.label = 'L'; L.backward()\n")
-    return code + ("GraphWidget(L)" if show else "None")
+    return code + ("GraphWidget(L, start='end')" if show else "None")   # drawn finished
 
 
 def _cells(shown):

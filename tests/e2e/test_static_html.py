@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from gradwidget import GraphWidget, Value
+from gradwidget import GraphWidget, Value, replay, snapshot
 from gradwidget.html import save_html
 
 from .dom import button, step_of
@@ -125,6 +125,20 @@ def _check_page(page):
     text = compare.locator(".gw-inspector").inner_text().replace("\u2212", "-")
     sums = [float(line.rsplit("=", 1)[1]) for line in text.splitlines() if "a.grad =" in line]
     assert sums == [grads["accumulate"][0], grads["overwrite"][0]], text
+    # The overwrite panel's sum marks every term of a that a later deposit replaced as lost
+    # (span.gw-lost-term, followed by "lost"), with the core's numbers.
+    lost = [float(t.replace("\u2212", "-").split()[0])
+            for t in compare.locator(".gw-inspector .gw-lost-term").all_inner_texts()]
+    assert lost == _lost_terms(DIAMOND, "L", 0), text
+    assert text.count(" lost") == len(lost), text
+
+
+def _lost_terms(code, root, node):
+    """The terms the overwrite replay deposits into `node` that a later one replaces."""
+    namespace = {"Value": Value}
+    exec(code, namespace)
+    rep = replay(snapshot(namespace[root]), "overwrite")
+    return [d.value for step in rep.steps for d in step.deposits if d.into == node][:-1]
 
 
 def _check_slider_needs_kernel(page):
