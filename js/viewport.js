@@ -81,12 +81,14 @@ export function hiddenSides(view, content) {
 }
 
 /** Whether compare mode's two panels should stack (one above the other) in a stage
- * `width` px wide: only when side by side would show the drawing below 75% of its size
- * (or of its width, when text may not shrink) and stacking shows more. */
+ * `width` px wide, when stacking shows more: where the drawing may shrink, when side by
+ * side would show it below 75% of its size; where its text may not shrink (a teaching
+ * graph, limits.min = limits.max), as soon as side by side would cut part of it off. */
 export function shouldStack(content, width, limits = { min: 0, max: 1 }) {
   const shown = (w) => Math.min(1, w / ((content.width + 2 * PAD) * limits.max));
   const sideBySide = shown(panelWidth(width, 2, false));
-  return sideBySide < 0.75 && shown(width) > sideBySide;
+  const enough = limits.min >= limits.max ? 1 : 0.75;
+  return sideBySide < enough && shown(width) > sideBySide;
 }
 
 /** Each of `count` panels' width in px in a stage `width` px wide: all of it, or a share

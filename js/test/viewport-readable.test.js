@@ -62,6 +62,14 @@ describe("fit limits", () => {
     expect(shouldStack(diamond, 2200, fitLimits({ scale: 1.5 }))).toBe(true); // 1.5x wider now
     expect(shouldStack(diamond, 1100, fitLimits({ scale: 1 }))).toBe(true);
   });
+
+  test("a teaching graph (text that may not shrink) stacks as soon as side by side would cut it", () => {
+    const aPlusA = { width: 400, height: 80 }; // 432 px wide with its margins, at scale 1
+    expect(shouldStack(aPlusA, 848, fitLimits({ scale: 1 }))).toBe(true); // 420 px each: b cut off
+    expect(shouldStack(aPlusA, 880, fitLimits({ scale: 1 }))).toBe(false); // 436 px each: it fits
+    // in full screen the drawing may shrink: cut by 3% is not worth stacking
+    expect(shouldStack(aPlusA, 848, fitLimits({ scale: 1, fullscreen: true }))).toBe(false);
+  });
 });
 
 describe("seeing what is out of view", () => {
