@@ -67,8 +67,8 @@ describe("fit limits", () => {
     const aPlusA = { width: 400, height: 80 }; // 432 px wide with its margins, at scale 1
     expect(shouldStack(aPlusA, 848, fitLimits({ scale: 1 }))).toBe(true); // 420 px each: b cut off
     expect(shouldStack(aPlusA, 880, fitLimits({ scale: 1 }))).toBe(false); // 436 px each: it fits
-    // in full screen the drawing may shrink: cut by 3% is not worth stacking
-    expect(shouldStack(aPlusA, 848, fitLimits({ scale: 1, fullscreen: true }))).toBe(false);
+    // a big graph's drawing may shrink: shown at 97% is not worth stacking
+    expect(shouldStack(aPlusA, 848, fitLimits({ scale: 1, lod: true }))).toBe(false);
   });
 });
 
