@@ -80,8 +80,8 @@ export function buildToolbar(doc, actions) {
   scrub.min = "0";
   scrub.setAttribute("aria-label", "Step");
   scrub.addEventListener("input", () => actions.player("seek", Number(scrub.value)));
+  // Not a live region: the narration (view.js) tells each step; two would say it twice.
   const status = make("span", "gw-step", el);
-  status.setAttribute("aria-live", "polite");
   const statusText = make("span", "gw-step-text", status);
 
   const speed = make("select", "", el);

@@ -25,6 +25,12 @@ function mount() {
 }
 const iconOf = (b) => b.querySelector("svg.gw-icon path")?.getAttribute("d");
 
+test("the step status is not a live region (the narration tells each step; two would say it twice)", () => {
+  const { root } = mount();
+  expect(root.querySelector(".gw-step")).not.toBeNull();
+  expect(root.querySelectorAll("[aria-live]")).toHaveLength(0);
+});
+
 describe("controls people recognise", () => {
   test("the player's buttons keep their names, End is new, each does its action", () => {
     const { calls, button } = mount();
