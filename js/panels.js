@@ -263,7 +263,8 @@ export function createStage(doc, on) {
 
 // What a step is about, in SVG units: the node that fired, the edges it deposited on
 // (their labels) and the nodes receiving (when that is larger than the view, its left,
-// receiving side shows: revealView). null when nothing happened yet.
+// receiving side shows: revealView); at the start of the backward pass, the output.
+// null at the start of the forward pass.
 function stepBox(layout, structure, at) {
   if (!layout || !at) return null;
   const receivers = [];
@@ -273,7 +274,9 @@ function stepBox(layout, structure, at) {
     if (!edge || !geometry) continue;
     receivers.push(layout.nodes[edge.src], { x: geometry.labelX - LABEL_W / 2, y: geometry.labelY - LABEL_H / 2, w: LABEL_W, h: LABEL_H });
   }
-  const all = [...receivers, at.active == null ? null : layout.nodes[at.active]].filter(Boolean);
+  // Before the first deposit the backward pass is at the output, whose grad is seeded.
+  const start = at.phase === "backward" && !at.deposit ? structure.root : null;
+  const all = [...receivers, layout.nodes[at.active ?? start]].filter(Boolean);
   return union(all);
 }
 
