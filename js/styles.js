@@ -25,6 +25,7 @@ const THEME = {
   brand: "var(--jp-brand-color1, #1976d2)",
   error: "var(--jp-error-color1, #d32f2f)",
   warn: "var(--jp-warn-color1, #ef6c00)",
+  ok: "var(--jp-success-color1, #388e3c)",
   bg0: "var(--jp-layout-color0, #ffffff)",
   bg1: "var(--jp-layout-color1, #ffffff)",
   bar: "var(--jp-layout-color1, #fafafa)",
@@ -79,6 +80,7 @@ export const SVG_CSS = themed(`
   stroke: $error; stroke-width: 1; stroke-dasharray: 3 2; }
 .gw-edge-op { fill-opacity: 0.75; }
 .gw-edge-label.gw-lost .gw-edge-op { fill-opacity: 1; font-style: italic; }
+.gw-quiz-hidden .gw-grad { fill: $brand; font-style: italic; }
 `);
 
 const UI_CSS = themed(`
@@ -135,6 +137,8 @@ const UI_CSS = themed(`
 .gradwidget .gw-notice:not(:empty) { padding: 6px 10px; border-bottom: 1px solid $line2;
   background: $bg2; color: $ink1; }
 .gradwidget .gw-notice > div::before { content: "⚠ "; color: $warn; }
+.gradwidget .gw-notice > div[data-source="findings"] { white-space: pre-line; font-weight: 600; color: $error; }
+.gradwidget .gw-notice > div[data-source="checked"]::before { content: "✓ "; color: $ok; }
 .gradwidget .gw-stage { display: flex; gap: ${PANEL_GAP}px; padding: 8px; }
 .gradwidget .gw-stage.gw-stacked { flex-direction: column; }
 .gradwidget .gw-panel { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 4px; }
@@ -188,17 +192,46 @@ const UI_CSS = themed(`
 .gradwidget .gw-summary table { border-collapse: collapse; margin: 6px 0 10px; }
 .gradwidget .gw-summary td { padding: 1px 14px 1px 0; font-variant-numeric: tabular-nums; }
 .gradwidget .gw-summary td:first-child { font-family: $mono; }
+.gradwidget .gw-quiz { padding: 8px 10px; border-top: 1px solid $line2; font-size: calc(13px * var(--gw-scale, 1)); line-height: 1.45; }
+.gradwidget .gw-quiz[hidden], .gradwidget .gw-quiz [hidden] { display: none; }
+.gradwidget .gw-quiz-head { margin-bottom: 4px; }
+.gradwidget .gw-quiz-how { color: $ink2; }
+.gradwidget .gw-quiz-score { font-weight: 600; color: $ink0; white-space: nowrap; }
+.gradwidget .gw-quiz-row { padding: 5px 0; border-top: 1px dashed $line2; }
+.gradwidget .gw-quiz-line { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
+.gradwidget .gw-quiz-label { font-family: $mono; min-width: 9em; }
+.gradwidget .gw-quiz-label bdi, .gradwidget .gw-quiz bdi { unicode-bidi: isolate; }
+.gradwidget .gw-quiz-input { font: inherit; font-family: $mono; width: 8em; height: 26px; padding: 0 6px;
+  border: 1px solid $line1; border-radius: 4px; background: $bg0; color: $ink0; }
+.gradwidget .gw-quiz-input:focus-visible { outline: 2px solid $brand; outline-offset: 1px; }
+.gradwidget .gw-quiz-input[aria-invalid="true"] { border: 2px solid $error; }
+.gradwidget .gw-quiz-row[data-status="right"] .gw-quiz-input { border: 2px solid var(--jp-success-color1, #388e3c); }
+.gradwidget .gw-quiz-row[data-status="right"] .gw-quiz-mark { color: var(--jp-success-color1, #388e3c); font-weight: 600; }
+.gradwidget .gw-quiz-row[data-status="wrong"] .gw-quiz-mark { color: $error; font-weight: 600; }
+.gradwidget .gw-quiz-row[data-status="revealed"] .gw-quiz-mark { color: $ink2; }
+.gradwidget .gw-quiz-message:not(:empty) { color: $error; padding: 2px 0 0; }
+.gradwidget .gw-quiz-hint, .gradwidget .gw-quiz-derivation { margin: 4px 0 0; padding: 4px 8px; background: $bg2;
+  border-radius: 4px; color: $ink0; }
+.gradwidget .gw-quiz-step { margin: 0; }
+.gradwidget .gw-quiz-step + .gw-quiz-step { margin-top: 3px; }
 `);
 
 const STYLE_ID = "gradwidget-styles";
 
-/** Adds the stylesheet to the page once, however many widgets there are. */
-export function injectStyles(doc = document) {
-  let style = doc.getElementById(STYLE_ID);
+/** Adds the stylesheet once to where the widget's element `el` lives, however many
+ * widgets there are: the document's head, or the shadow root the front end renders the
+ * widget in (marimo renders each widget in its own; a style in the head does not reach
+ * it). A Document may be passed instead of an element. */
+export function injectStyles(el = document) {
+  const doc = el.ownerDocument ?? el;
+  const root = typeof el.getRootNode === "function" ? el.getRootNode() : doc;
+  const shadow = typeof ShadowRoot === "function" && root instanceof ShadowRoot ? root : null;
+  const scope = shadow ?? doc;
+  let style = scope.getElementById?.(STYLE_ID) ?? scope.querySelector?.(`#${STYLE_ID}`) ?? null;
   if (!style) {
     style = doc.createElement("style");
     style.id = STYLE_ID;
-    doc.head.append(style);
+    (shadow ?? doc.head).append(style);
   }
   const css = SVG_CSS + UI_CSS;
   if (style.textContent !== css) style.textContent = css; // a newer build (hot reload) wins

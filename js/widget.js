@@ -5,7 +5,7 @@ import { injectStyles } from "./styles.js";
 import { createView } from "./view.js";
 
 function render({ model, el }) {
-  injectStyles(el.ownerDocument);
+  injectStyles(el); // into the page, or into the shadow root the widget is rendered in
   const save = (name, value) => {
     model.set(name, value);
     model.save_changes();
@@ -18,6 +18,7 @@ function render({ model, el }) {
   });
   const handlers = {
     "change:sliders": () => view.setSliders(model.get("sliders")),
+    "change:quiz": () => view.setQuiz(model.get("quiz")),
     "change:scale": () => view.setScale(model.get("scale") ?? 1),
     "change:start": () => view.setLesson({ start: model.get("start") }),
     "change:forward": () => view.setLesson({ forward: model.get("forward") }),
@@ -28,7 +29,10 @@ function render({ model, el }) {
   };
   for (const [name, fn] of Object.entries(handlers)) model.on(name, fn);
   el.append(view.el);
+  // A front end may render into an element not yet in its shadow root: look again once it is.
+  globalThis.requestAnimationFrame?.(() => injectStyles(el));
   view.setSliders(model.get("sliders"));
+  view.setQuiz(model.get("quiz") ?? null);
   view.setScale(model.get("scale") ?? 1);
   view.setLesson({ start: model.get("start") ?? "begin", forward: model.get("forward") ?? false });
   view.setMode(model.get("mode"));

@@ -13,3 +13,22 @@ test("every theme token becomes a --jp-* variable with a fallback; no line throu
   expect(css).toMatch(/\.gw-lost-term \{[^}]*text-decoration: none[^}]*dashed/);
   expect(css).toMatch(/\.gradwidget:focus-visible \{[^}]*outline: 2px solid/);
 });
+
+test("a widget rendered in a shadow root (marimo) gets the stylesheet there, once; a page's widget in the head", () => {
+  const host = document.body.appendChild(document.createElement("div"));
+  const shadow = host.attachShadow({ mode: "open" });
+  const first = shadow.appendChild(document.createElement("div"));
+  const second = shadow.appendChild(document.createElement("div"));
+  const before = document.head.querySelectorAll("#gradwidget-styles").length;
+  injectStyles(first);
+  injectStyles(second);
+  const inShadow = shadow.querySelectorAll("#gradwidget-styles");
+  expect(inShadow).toHaveLength(1);
+  expect(inShadow[0].textContent.startsWith(SVG_CSS)).toBe(true);
+  expect(document.head.querySelectorAll("#gradwidget-styles")).toHaveLength(before); // nothing added there
+
+  const plain = document.body.appendChild(document.createElement("div"));
+  injectStyles(plain);
+  expect(document.head.querySelectorAll("#gradwidget-styles")).toHaveLength(1);
+  expect(shadow.querySelectorAll("#gradwidget-styles")).toHaveLength(1);
+});
