@@ -15,6 +15,7 @@ import nbformat
 
 import gradwidget
 from gradwidget import Value, replay, snapshot
+from gradwidget.graph import MODES
 
 from .dom import (
     button,
@@ -54,7 +55,9 @@ def diamond():
 def core(root):
     """(structure, data, {mode: grad}) of the graph under `root`, as the kernel computes them."""
     snap = snapshot(root)
-    modes = {m for panels in PANEL_MODES.values() for m in panels}
+    # Every panel's replay that gradwidget.graph computes (a mode of another source, e.g.
+    # a hand-written class's own backward(), is not the core's to replay).
+    modes = {m for panels in PANEL_MODES.values() for m in panels if m in MODES}
     return snap.structure(), snap.data(), {m: replay(snap, m).grad for m in modes}
 
 
