@@ -12,6 +12,7 @@ if anything fails.
 import hashlib
 import json
 import pathlib
+import sys
 from collections import Counter
 from itertools import chain
 from operator import attrgetter
@@ -87,15 +88,42 @@ class _Scale(traitlets.Float):
         return float(value)
 
 
-_layout_engine = None
+_layout_engines = {}                        # front-end scope -> its LayoutEngine
 
 
 def layout_engine():
-    """The kernel's one LayoutEngine (made again if it was closed)."""
-    global _layout_engine
-    if _layout_engine is None or _layout_engine.comm is None:
-        _layout_engine = LayoutEngine()
-    return _layout_engine
+    """The LayoutEngine for a widget made now: one per kernel in Jupyter (made again if
+    it was closed); in marimo one per session and cell (see `_scope`)."""
+    scope = _scope()
+    engine = _layout_engines.get(scope)
+    if engine is None or _closed(engine):
+        for key in [k for k, e in _layout_engines.items() if _closed(e)]:
+            del _layout_engines[key]
+        engine = _layout_engines[scope] = LayoutEngine()
+    return engine
+
+
+def _closed(widget):
+    """Whether a widget's comm is gone: None (closed in Jupyter), or closed while still set
+    (marimo closes a re-run cell's comms and leaves `widget.comm` as it was)."""
+    return widget.comm is None or getattr(widget.comm, "_closed", False)
+
+
+def _scope():
+    """Where one LayoutEngine may be shared: None (the kernel) except in marimo, whose
+    `marimo run` serves each browser session as a thread of one process (a model made in
+    one session never reaches another's page) and closes a cell's comms when it runs
+    again (a model made in another cell would vanish under this cell's widgets): there,
+    the session's runtime context and the running cell."""
+    context = sys.modules.get("marimo._runtime.context")
+    if context is None:
+        return None
+    try:
+        ctx = context.get_context()
+    except Exception:                        # not inside a marimo cell run
+        return None
+    cell = getattr(getattr(ctx, "execution_context", None), "cell_id", None)
+    return (id(ctx), cell)
 
 
 class GraphWidget(anywidget.AnyWidget):

@@ -4,6 +4,7 @@ what does or does not relayout, and what the page may (not) write."""
 import json
 import math
 import pathlib
+import sys
 
 import pytest
 import traitlets
@@ -273,6 +274,46 @@ def test_all_widgets_share_one_layout_engine():
     assert w1._engine is w2._engine is layout_engine()
     assert len(w1._engine._worker) > 100_000          # Graphviz travels once, in the engine
     assert len(str(GraphWidget._esm)) < 100_000       # not in each widget
+
+
+def test_a_closed_layout_engine_is_made_again():
+    w1 = GraphWidget(diamond()[0])
+    w1._engine.close()                                # the kernel's engine went away
+    w2 = GraphWidget(diamond()[0])
+    assert w2._engine is not w1._engine and w2._engine.comm is not None
+
+
+def test_in_marimo_each_session_and_cell_has_its_own_layout_engine(monkeypatch):
+    """marimo: sessions of `marimo run` are threads of one process (a model of one never
+    reaches another's page), and a re-run cell's comms are closed with `comm` left set."""
+    import types
+
+    class Context:
+        def __init__(self, cell):
+            self.execution_context = types.SimpleNamespace(cell_id=cell)
+
+    now = {"ctx": None}
+    fake = types.ModuleType("marimo._runtime.context")
+    fake.get_context = lambda: now["ctx"]
+    monkeypatch.setitem(sys.modules, "marimo._runtime.context", fake)
+    session1_cell1, session1_cell2, session2_cell1 = Context("c1"), Context("c2"), Context("c1")
+
+    def engine_in(ctx):
+        now["ctx"] = ctx
+        return GraphWidget(Value(1.0) * 2)._engine
+
+    first = engine_in(session1_cell1)
+    assert engine_in(session1_cell1) is first         # one per cell run: shared by its widgets
+    assert engine_in(session1_cell2) is not first     # another cell
+    assert engine_in(session2_cell1) is not first     # another session
+    first.comm._closed = True                         # marimo closed the cell's comms on a re-run
+    again = engine_in(session1_cell1)
+    assert again is not first and not getattr(again.comm, "_closed", False)
+
+    def outside():
+        raise RuntimeError("no context")               # marimo imported, but not in a cell run
+    fake.get_context = outside
+    assert GraphWidget(Value(1.0))._engine is layout_engine()
 
 
 # --- what the page may write ----------------------------------------------------------------
