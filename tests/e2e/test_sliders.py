@@ -204,6 +204,7 @@ def test_slider_arrow_keys_move_the_slider(classroom):
     page = classroom.front()
     widget = classroom.widget_in_cell(CELL["diamond"])
     L = diamond()
+    slider(widget, "a").scroll_into_view_if_needed()   # the earlier tests scrolled the notebook
     page.mouse.click(*slider_point(widget, "a", slider_value(widget, "a")))  # focus the thumb
     start = slider_value(widget, "a")
     page.keyboard.press("ArrowRight")
