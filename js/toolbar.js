@@ -23,6 +23,7 @@ const ICONS = { // 24×24 path data
   zoomIn: "M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z",
   zoomOut: "M19 13H5v-2h14v2z",
   download: "M19 9h-4V3H9v6H5l7 7 7-7zM5 18v2h14v-2H5z",
+  movie: "M18 4l2 4h-3l-2-4h-2l2 4h-3l-2-4H8l2 4H7L5 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V4h-4z",
 };
 /** Below this width (CSS px) the toolbar is narrow (see the file's comment). */
 export const NARROW_PX = 720;
@@ -40,7 +41,7 @@ export const KEY_HELP = [
 const POINTER_HELP = "Drag the graph to pan. Zoom: Ctrl/⌘ + wheel, or click the graph, then the wheel.";
 
 /**
- * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg()}
+ * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg(), exportAnimation()}
  * @returns {el, sync({player, mode, status, graph})}: `status` is a list of parts, each a
  * list of text pieces (text.js), shown joined by " · "; `graph` false hides the player and
  * view controls (summary, error: there is nothing to play). Buttons that keys also press
@@ -124,6 +125,8 @@ export function buildToolbar(doc, actions) {
   const helpButton = button(view, "Keyboard help", null, () => setHelp(help.hidden), { text: "?", key: "?" });
   helpButton.dataset.action = "help";
   button(view, "Export SVG", "download", () => actions.exportSvg(), { text: "SVG" });
+  // The whole lesson, step by step with its narration as caption, as an animated SVG (slides).
+  button(view, "Export animation", "movie", () => actions.exportAnimation?.(), { text: "Animation" });
 
   // The key help: a list under the toolbar's controls, shown by "?" (button or key).
   const help = make("div", "gw-help", el);

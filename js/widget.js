@@ -25,7 +25,13 @@ function render({ model, el }) {
     "change:mode": () => view.setMode(model.get("mode")),
     "change:values": () => view.setValues(model.get("values")),
     "change:structure": () => view.setStructure(model.get("structure"), model.get("max_nodes")),
-    "msg:custom": (msg) => msg?.type === "export_svg" && view.svgText().then((svg) => model.send({ type: "svg", svg })),
+    "msg:custom": (msg) => {
+      if (msg?.type === "export_svg") view.svgText().then((svg) => model.send({ type: "svg", svg }));
+      if (msg?.type === "export_animation") {
+        view.animationText().then((svg) => model.send({ type: "animation", svg }),
+          (err) => model.send({ type: "animation", error: String(err?.message ?? err) }));
+      }
+    },
   };
   for (const [name, fn] of Object.entries(handlers)) model.on(name, fn);
   el.append(view.el);
