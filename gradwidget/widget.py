@@ -26,6 +26,7 @@ from .controls import find_leaf, finite, slider_spec
 from .engine import Value, lock, name
 from .graph import replay, snapshot
 from .protocol import SliderSpec, Structure, Values
+from .quiz import QuizMixin
 
 __all__ = ["EAGER_MAX_STEPS", "MAX_NODES", "SCALES", "STARTS", "VIEWS", "GraphWidget", "LayoutEngine"]
 
@@ -126,7 +127,7 @@ def _scope():
     return (id(ctx), cell)
 
 
-class GraphWidget(anywidget.AnyWidget):
+class GraphWidget(QuizMixin, anywidget.AnyWidget):
     """`display(GraphWidget(loss))`: draws the graph under `loss` and plays its backward pass.
 
     mode: "accumulate" (correct, `+=`), "overwrite" (the classic `=` bug), "compare"
@@ -142,6 +143,11 @@ class GraphWidget(anywidget.AnyWidget):
     sliders: `{"a": (-3, 3), b_value: (-1, 1, 0.1)}` puts a slider beside the graph for each
     leaf (named by label or passed as the Value); moving it sets the leaf and re-evaluates
     the graph (`forward()`).
+
+    quiz: `True` asks the student for every grad but the output's, `["a", c]` for those
+    nodes (labels or Values); the page hides them until answered (gradwidget/quiz.py).
+    quiz_mode: the replay whose grads are the answers (default: the view's first panel).
+    Results: `quiz_results`, `quiz_score`; `reset_quiz()` starts again.
 
     `refresh()` sends the numbers the graph holds now. It does not re-evaluate: after
     changing leaf data, call `root.forward()` (and `backward()` if you want `.grad`), then
@@ -161,7 +167,8 @@ class GraphWidget(anywidget.AnyWidget):
     _engine = traitlets.Instance(LayoutEngine).tag(sync=True, **widget_serialization)
 
     def __init__(self, root, mode="accumulate", max_nodes=2500, sliders=None, start="begin",
-                 forward=False, scale=1.0, **kwargs):
+                 forward=False, scale=1.0, quiz=None, quiz_mode=None, **kwargs):
+        self._quiz_check(root, quiz, quiz_mode)
         self._root = self._check_root(root)
         self.svg = None
         self._svg_path = None
@@ -172,6 +179,7 @@ class GraphWidget(anywidget.AnyWidget):
         if sliders:
             self._leaf_sliders(sliders)
         self.refresh()
+        self._quiz_init(quiz, quiz_mode)
         self.on_msg(self._on_message)
 
     def __repr__(self):
@@ -411,6 +419,8 @@ class GraphWidget(anywidget.AnyWidget):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "slide":
             self._on_slide(content)
+        elif kind == "quiz":
+            self._on_quiz(content)
         elif kind == "svg" and isinstance(content.get("svg"), str):
             self.svg = content["svg"]
             if self._svg_path:

@@ -170,12 +170,12 @@ function edgeLabel(view, edgeId) {
 
 /** Writes `word` ("+= ", "= ", "lost ") and the number `value` on edge `edgeId`, marked
  * lost or not; only what changed is written. */
-function writeLabel(view, edgeId, { lost, word, value }) {
+function writeLabel(view, edgeId, { lost, word, value, secret = false }) {
   const label = edgeLabel(view, edgeId);
-  const number = formatNumber(value);
+  const number = secret ? "?" : formatNumber(value); // secret: a quiz question's deposit
   setText(label.op, word);
   setText(label.value, number);
-  const full = fullNumber(value);
+  const full = secret ? "" : fullNumber(value);
   if (label.value.getAttribute("data-value") !== full) label.value.setAttribute("data-value", full);
   if (label.lost !== lost) {
     label.lost = lost;
@@ -208,7 +208,7 @@ function writeLabel(view, edgeId, { lost, word, value }) {
 }
 
 // Node flags and the classes they stand for.
-const FLAGS = [["gw-multi", 1], ["gw-active", 2], ["gw-fresh", 4], ["gw-lost", 8], ["gw-pending", 16]];
+const FLAGS = [["gw-multi", 1], ["gw-active", 2], ["gw-fresh", 4], ["gw-lost", 8], ["gw-pending", 16], ["gw-quiz-hidden", 32]];
 const NO_NODES = Object.freeze(new Set());
 // Edge states.
 const NORMAL = 0;
@@ -217,12 +217,13 @@ const LOST = 2;
 
 /**
  * Shows one moment of the lesson: `data` per node, `at` from replay.lessonAt,
- * `mode` "accumulate" or "overwrite" (how a deposit is written on its edge).
+ * `mode` "accumulate" or "overwrite" (how a deposit is written on its edge), `hidden`
+ * the node ids whose grad is a quiz question (shown "?", with the deposits into them).
  * Writes only what differs from what it last wrote.
  * @param {ReturnType<typeof drawStructure>} view
  * @param {{data: number[], at: Moment, mode: string}} moment
  */
-export function updateValues(view, { data, at, mode }) {
+export function updateValues(view, { data, at, mode, hidden = NO_NODES }) {
   const freshNodes = new Set();
   // Nodes that just received a contribution (a forward step's inputs received nothing).
   for (const id of at.computed != null ? [] : at.fresh) {
@@ -247,14 +248,15 @@ export function updateValues(view, { data, at, mode }) {
       if (full !== shown.dataFull) node.data.setAttribute("data-value", (shown.dataFull = full));
     }
     const g = at.grad[id];
-    const gradText = formatNumber(g);
+    const secret = hidden.has(id);
+    const gradText = secret ? "?" : formatNumber(g);
     if (gradText !== shown.grad) node.gradText.data = shown.grad = gradText;
-    const gradFull = fullNumber(g);
+    const gradFull = secret ? "" : fullNumber(g);
     if (gradFull !== shown.gradFull) node.grad.setAttribute("data-value", (shown.gradFull = gradFull));
 
     const count = at.terms[id]?.length ?? 0;
     const flags = (count > 1 ? 1 : 0) | (at.active === id ? 2 : 0) | (freshNodes.has(id) ? 4 : 0) |
-      ((at.lost[id]?.length ?? 0) > 0 ? 8 : 0) | (waiting ? 16 : 0);
+      ((at.lost[id]?.length ?? 0) > 0 ? 8 : 0) | (waiting ? 16 : 0) | (secret ? 32 : 0);
     if (flags !== node.flags) {
       const changed = flags ^ node.flags;
       for (const [name, bit] of FLAGS) if (changed & bit) node.g.classList.toggle(name, (flags & bit) !== 0);
@@ -292,7 +294,8 @@ export function updateValues(view, { data, at, mode }) {
     const term = at.byEdge.get(id);
     if (!term || !view.layout.edges[id]) continue;
     const lost = !at.fresh.has(id);
-    writeLabel(view, id, { lost, word: lost ? "lost " : mode === "overwrite" ? "= " : "+= ", value: term.value });
+    writeLabel(view, id, { lost, word: lost ? "lost " : mode === "overwrite" ? "= " : "+= ", value: term.value,
+      secret: hidden.has(view.structure.edges[id]?.src) });
   }
 }
 

@@ -58,6 +58,7 @@ export function animatedSvg(frames, content, themeFrom, { stepSeconds = 1.5, hol
     g.setAttribute("data-step", String(i));
     g.setAttribute("visibility", i === 0 ? "visible" : "hidden");
     appendPanels(g, frame.panels, content);
+    uniqueIds(g, `f${i}-`);
     const caption = doc.createElementNS(SVG, "text");
     caption.setAttribute("class", "gw-caption");
     caption.setAttribute("style", `font: ${CAPTION_FONT}px var(--jp-ui-font-family, sans-serif); fill: var(--jp-ui-font-color1, #1f1f1f)`);
@@ -75,6 +76,25 @@ export function animatedSvg(frames, content, themeFrom, { stepSeconds = 1.5, hol
     out.append(g);
   });
   return new XMLSerializer().serializeToString(out);
+}
+
+// Frames are copies of one drawing: their ids (the arrowheads' markers) get a prefix per
+// frame, or every frame would use the first frame's markers, which are hidden with it
+// (a marker's content takes its visibility from where it is defined).
+function uniqueIds(g, prefix) {
+  const renamed = new Map();
+  for (const el of g.querySelectorAll("[id]")) {
+    renamed.set(el.id, prefix + el.id);
+    el.id = prefix + el.id;
+  }
+  if (!renamed.size) return;
+  for (const el of g.querySelectorAll("[marker-end], [marker-start], [fill], [stroke], [clip-path]")) {
+    for (const name of ["marker-end", "marker-start", "fill", "stroke", "clip-path"]) {
+      const value = el.getAttribute(name);
+      const ref = value?.match(/^url\(#(.+)\)$/);
+      if (ref && renamed.has(ref[1])) el.setAttribute(name, `url(#${renamed.get(ref[1])})`);
+    }
+  }
 }
 
 // Visible from fraction `from` to `to` of a loop `seconds` long, hidden otherwise.

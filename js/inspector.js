@@ -23,10 +23,13 @@ const HINT = "Hover or click a node to see how its grad adds up.";
  * @param {number} id
  * @returns {Explanation}
  */
-export function explain(structure, data, at, id, mode = "accumulate") {
+export function explain(structure, data, at, id, mode = "accumulate", hidden = null) {
   const node = structure.nodes[id];
   const known = at.pending?.has(id) ? null : data; // not computed yet in the forward pass
-  return { forward: forwardLine(structure, known, node), grad: gradParts(structure, at, node, mode) };
+  const grad = hidden?.has(id) // a quiz question not answered yet
+    ? [{ pieces: [...gradOf(node, named(node)), " = ? (predict it first, in the quiz below)"] }]
+    : gradParts(structure, at, node, mode);
+  return { forward: forwardLine(structure, known, node), grad };
 }
 
 const named = (node) => user(nodeName(node));
@@ -131,7 +134,7 @@ export function createInspector(doc, source) {
     shown = id;
     el.replaceChildren(...panels.map((panel, i) => {
       const block = doc.createElement("div");
-      renderExplanation(block, explain(drawn.structure, drawn.data, panel.at, id, panel.replay));
+      renderExplanation(block, explain(drawn.structure, drawn.data, panel.at, id, panel.replay, drawn.hidden));
       if (i > 0) block.firstChild.remove();
       if (panel.title) block.lastChild.prepend(`${panel.title}: `);
       return block;

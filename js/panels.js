@@ -134,15 +134,15 @@ export function createStage(doc, on) {
   }
 
   /** Values only: each panel shows its lesson after `index` steps (`forward`: the lesson
-   * starts with the forward pass); nothing moves. A replay Python could not make (its
+   * starts with the forward pass; `hidden`: node ids whose grad is a quiz question); nothing moves. A replay Python could not make (its
    * `error`) shows its message in place of its panel's drawing: a graph without its
    * gradients would read as wrong numbers. */
-  function update(structure, values, index, forward = false) {
+  function update(structure, values, index, forward = false, hidden = undefined) {
     for (const panel of panels) {
       const replay = replayOf(values, panel.replay);
       panel.at = lessonAt(structure, replay, index, panel.replay, forward);
       setPanelError(panel, typeof replay.error === "string" ? replay.error : null, structure);
-      if (!panel.error || panel.error.hidden) updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay });
+      if (!panel.error || panel.error.hidden) updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay, hidden });
     }
     // A new step comes into view (a values update on the same step leaves the view alone).
     if (panels.length && index !== revealed) viewport.reveal(stepBox(layout, structure, panels[0].at));

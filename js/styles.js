@@ -201,7 +201,7 @@ const UI_CSS = themed(`
 .gradwidget .gw-quiz-line { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
 .gradwidget .gw-quiz-label { font-family: $mono; min-width: 9em; }
 .gradwidget .gw-quiz-label bdi, .gradwidget .gw-quiz bdi { unicode-bidi: isolate; }
-.gradwidget .gw-quiz-input { font: inherit; font-family: $mono; width: 8em; height: 26px; padding: 0 6px;
+.gradwidget .gw-quiz-input { font: inherit; font-family: $mono; width: 10em; height: 26px; padding: 0 6px;
   border: 1px solid $line1; border-radius: 4px; background: $bg0; color: $ink0; }
 .gradwidget .gw-quiz-input:focus-visible { outline: 2px solid $brand; outline-offset: 1px; }
 .gradwidget .gw-quiz-input[aria-invalid="true"] { border: 2px solid $error; }

@@ -9,6 +9,7 @@
 //     .gw-sliders     sliders.js
 //     .gw-stage       panels.js    the SVG panels (draw.js), a message, or the summary
 //     .gw-inspector   inspector.js
+//     .gw-quiz        quiz.js      quiz mode: predict the grads (hidden until answered)
 import { download } from "./export.js";
 import { createInspector } from "./inspector.js";
 import { bindKeys } from "./keyboard.js";
@@ -18,6 +19,7 @@ import { narrate } from "./narration.js";
 import { createNotice } from "./notice.js";
 import { createStage } from "./panels.js";
 import { createPlayback } from "./player.js";
+import { createQuiz, quizNarration } from "./quiz.js";
 import { lessonAt, lessonLength } from "./replay.js";
 import { appendText } from "./text.js";
 import { createSliders } from "./sliders.js";
@@ -44,9 +46,10 @@ export function createView(doc, host) {
   const root = doc.createElement("div");
   root.className = "gradwidget";
   root.tabIndex = 0;
-  const stage = createStage(doc, { hover: (id) => inspector.hover(id), click: (id) => inspector.pin(id) });
+  const stage = createStage(doc, { hover: (id) => inspector.hover(id), click: (id) => { inspector.pin(id); quiz.focus(id); } });
   const inspector = createInspector(doc, () => (state.layout && state.values
-    ? { structure: state.structure, data: state.values.data, panels: stage.panels } : null));
+    ? { structure: state.structure, data: state.values.data, panels: stage.panels, hidden: quiz.hidden } : null));
+  const quiz = createQuiz(doc, { send: (message) => host.send(message), changed: () => refresh() });
   const toolbar = buildToolbar(doc, {
     player: playback.dispatch,
     mode: host.setMode,
@@ -67,7 +70,7 @@ export function createView(doc, host) {
   // starts, and whether the forward pass is played before the backward pass.
   const lesson = { start: "begin", forward: false };
   let placed = false; // the player was put at the lesson's start for this structure
-  root.append(toolbar.el, notice.el, sliders.el, narration, stage.el, inspector.el);
+  root.append(toolbar.el, notice.el, sliders.el, narration, stage.el, inspector.el, quiz.el);
   const unbindKeys = bindKeys(root, playback.dispatch);
   let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
 
@@ -123,8 +126,9 @@ export function createView(doc, host) {
 
   // Values or player moved: text and classes change, nothing is recreated or moved.
   function refresh() {
+    quiz.setContext(state.layout ? state.structure : null, state.values, state.view.panels[0]?.replay);
     if (state.layout && state.values) {
-      stage.update(state.structure, state.values, playback.state.index, lesson.forward);
+      stage.update(state.structure, state.values, playback.state.index, lesson.forward, quiz.hidden);
       inspector.show();
     }
     syncControls();
@@ -166,7 +170,7 @@ export function createView(doc, host) {
         const pieces = typeof replay.error === "string" && at.phase === "backward"
           ? [replay.error]
           : index > length && length > 0 ? ["(this pass ended earlier)"]
-            : narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
+            : quizNarration(state.structure, at, quiz.hidden) ?? narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
         lines.push({ title: panel.title, pieces });
       }
     }
@@ -229,6 +233,8 @@ export function createView(doc, host) {
     setValues,
     setMode,
     setSliders: (specs) => sliders.setSpecs(specs),
+    /** The `quiz` trait: the asked node ids, the replay that answers, the reset count. */
+    setQuiz: (trait) => quiz.setTrait(trait),
     /** The lesson's options: `start` ("begin" or "end") and `forward` (bool). A change of
      * `forward` changes the steps: the player goes to the lesson's start again. */
     setLesson({ start = lesson.start, forward = lesson.forward } = {}) {
