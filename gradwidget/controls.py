@@ -125,5 +125,7 @@ def _start(spec, default):
 def _call(f, inputs):
     root = f(**inputs)
     if not isinstance(root, Value):
-        raise TypeError(f"{getattr(f, '__name__', f)!r} must return a Value, returned {root!r}")
+        mine = " (gradwidget's: a class of your own cannot be re-evaluated by the widget)" \
+            if all(hasattr(root, a) for a in ("data", "grad", "_prev", "_backward")) else ""
+        raise TypeError(f"{getattr(f, '__name__', f)!r} must return a Value{mine}, returned {root!r}")
     return root

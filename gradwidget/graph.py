@@ -27,8 +27,11 @@ from .engine import Value, lock, names
 
 __all__ = ["MODES", "Deposit", "Replay", "Snapshot", "Step", "replay", "snapshot"]
 
-# The replay modes, in order, from their one definition (shared with the page).
-MODES = tuple(json.loads(resources.files(__package__).joinpath("modes.json").read_text("utf-8"))["replays"])
+# The replay modes this module computes, in order, from their one definition (shared with
+# the page). "observed" (source "foreign") is not one: gradwidget.foreign.replay plays a
+# hand-written Value class's own backward().
+_REPLAYS = json.loads(resources.files(__package__).joinpath("modes.json").read_text("utf-8"))["replays"]
+MODES = tuple(m for m, spec in _REPLAYS.items() if spec.get("source") != "foreign")
 
 
 @dataclass(frozen=True)

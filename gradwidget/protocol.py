@@ -67,8 +67,9 @@ class StepJSON(TypedDict):
 class ReplayJSON(TypedDict):
     steps: list[StepJSON]
     grad: list[float]       # node id -> grad after the last step
-    # Only the "eager" replay may have it: why it was not computed (more steps than
-    # widget.EAGER_MAX_STEPS); `steps` and `grad` are then empty.
+    # Why it was not computed (`steps` and `grad` are then empty): "eager" above
+    # widget.EAGER_MAX_STEPS; "observed" on gradwidget's Values, or when their backward()
+    # raised; "overwrite" and "eager" on a graph of the student's own class.
     error: NotRequired[str]
 
 
@@ -78,6 +79,8 @@ class Values(TypedDict):
     local: list[float]      # edge id -> d(dst)/d(src), the local derivative (empty for a summary)
     replays: dict[str, ReplayJSON]     # one per replay panel of modes.json's views
     stale: str | None       # why these numbers are not a fresh forward pass, or None
+    findings: list[str]     # a student's own class: what foreign.check() finds ([] if nothing)
+    foreign: str | None     # that class's name; None for gradwidget's Values
     error: str | None       # why the last request (slide, refresh, page write) failed
     seq: int | None         # the slide this answers, or None
 
@@ -88,7 +91,8 @@ class Traits(TypedDict):
     structure: Structure
     values: Values
     mode: str               # a view of modes.json: "accumulate", "overwrite", "compare",
-                            # "eager", "compare-eager" (the page may set it)
+                            # "eager", "compare-eager", "observed", "compare-observed"
+                            # (the page may set it)
     max_nodes: int          # 1..MAX_NODES (the page may set it: "Draw anyway")
     start: Literal["begin", "end"]    # where the player starts (Python only)
     forward: bool           # play the forward pass before the backward pass (Python only)

@@ -21,7 +21,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from . import engine
+from . import engine, foreign
 from .controls import find_leaf, finite, slider_spec
 from .engine import Value, lock, name
 from .graph import replay, snapshot
@@ -39,6 +39,10 @@ MAX_NODES = 100_000                         # the most `max_nodes` may be (a pag
 EAGER_MAX_STEPS = 5000                      # above this the eager replay is sent as an error
 STARTS = ("begin", "end")                   # the values of the `start` trait
 SCALES = (0.5, 3.0)                         # the range of the `scale` trait (text scale)
+
+NOT_FOREIGN = (
+    "this graph is made of gradwidget Values: its backward() is gradwidget's own; 'observed' "
+    "plays a hand-written Value class's backward()")
 
 EAGER_TOO_LONG = (
     f"the eager replay of this graph needs more than {EAGER_MAX_STEPS:,} steps (it revisits a "
@@ -135,6 +139,13 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
     path) or "compare-eager" (accumulate beside eager). The replay never touches your
     `.grad` values; a graph on which `backward()` was never called plays all the same.
 
+    root may also be a Value of a class of your own, micrograd-style (`data`, `grad`,
+    `_prev`, `_op`, `_backward`, optional `label`): the graph, data and grads drawn are
+    yours, the "observed" replay plays your own `_backward` functions one node at a time
+    (gradwidget.foreign), beside the chain rule in mode "compare-observed" (the default for
+    such a root), and the page says what `gradwidget.check(root)` finds. Your objects are
+    left as they were. Sliders need gradwidget Values (your forward pass cannot be re-run).
+
     start: "begin" (the lesson's beginning: no gradient yet but the root's seed) or "end"
     (the finished backward pass). forward: play the forward pass, node by node, before the
     backward pass. scale: the text scale of the drawing, from 0.5 to 3 (1.5 for a lecture
@@ -166,10 +177,14 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
     sliders = traitlets.List().tag(sync=True)
     _engine = traitlets.Instance(LayoutEngine).tag(sync=True, **widget_serialization)
 
-    def __init__(self, root, mode="accumulate", max_nodes=2500, sliders=None, start="begin",
+    def __init__(self, root, mode=None, max_nodes=2500, sliders=None, start="begin",
                  forward=False, scale=1.0, quiz=None, quiz_mode=None, **kwargs):
         self._quiz_check(root, quiz, quiz_mode)
         self._root = self._check_root(root)
+        if mode is None:                      # yours: the chain rule beside your backward()
+            mode = "accumulate" if isinstance(root, Value) else "compare-observed"
+        if sliders and not isinstance(root, Value):
+            raise TypeError(_no_sliders(root, "sliders"))
         self.svg = None
         self._svg_path = None
         self._slide = None
@@ -192,8 +207,13 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
 
     @staticmethod
     def _check_root(root):
+        """`root` if it is a gradwidget Value or shaped like micrograd's (a class of your own)."""
         if not isinstance(root, Value):
-            raise TypeError(f"GraphWidget needs a Value to draw, got {type(root).__name__} {root!r}")
+            try:
+                foreign.topo(root)            # every node of theirs has what it needs
+            except TypeError as e:
+                raise TypeError(f"GraphWidget needs a Value to draw (gradwidget's, or a "
+                                f"micrograd-style class of your own): {e}") from None
         return root
 
     @property
@@ -230,6 +250,8 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         this raises.
         """
         root = self._root if root is None else self._check_root(root)
+        if self._slide is not None and not isinstance(root, Value):
+            raise TypeError(_no_sliders(root, "this widget's sliders"))
         try:
             with lock:                        # the graph read as a whole
                 payload = self._payload(root)
@@ -240,22 +262,34 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         return self
 
     def _payload(self, root) -> tuple[Structure | None, tuple, Values]:
-        """(structure if the shape changed else None, shape, values) of `root`; no side effects."""
-        order = root.topo()
+        """(structure if the shape changed else None, shape, values) of `root`; no side effects.
+
+        A root of a class of your own is read through gradwidget.foreign (every grad put
+        back): its replays are the chain rule over your graph ("accumulate") and your own
+        backward, observed ("observed"); `findings` is what foreign.check() says."""
+        mine = isinstance(root, Value)
+        if mine:
+            order = root.topo()
+            snap = None if len(order) > self.max_nodes else snapshot(root)
+            found = {"findings": [], "foreign": None}
+        else:
+            snap = foreign.snapshot(root)
+            order = snap.values
+            found = {"findings": _findings(snap), "foreign": type(root).__qualname__}
         if len(order) > self.max_nodes:       # one walk: counts only, no snapshot, no replay
             structure = _summary(order)
             shape = ("summary", structure["key"])
             structure = None if shape == self._shape else structure
             values = {"data": [], "local": [], "replays": {}, "stale": None}
         else:
-            snap = snapshot(root)
             shape = snap.shape()
             structure = None if shape == self._shape else snap.structure()
-            data, stale = _read(snap.values, root)
+            data, stale = _read(snap.values, root) if mine else ([float(v.data) for v in snap.values], None)
+            replay_json = _replay_json if mine else _foreign_replay_json
             values = {"data": data, "local": [float(d) for d in snap.local],
-                      "replays": {m: _replay_json(snap, m) for m in PANELS}, "stale": stale}
+                      "replays": {m: replay_json(snap, m) for m in PANELS}, "stale": stale}
         key = (structure or self.structure)["key"]
-        return structure, shape, {"key": key, **values, "error": None, "seq": None}
+        return structure, shape, {"key": key, **values, **found, "error": None, "seq": None}
 
     def _show(self, root, structure, shape, values, sliders=None):
         """Send a payload in one message (a new structure only if the shape changed)."""
@@ -322,6 +356,8 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
     def _set_sliders(self, specs: list[SliderSpec], move):
         """Show `specs` as sliders; `move({name: value})` applies them and returns the
         root to show: the shown graph re-evaluated, or a new graph."""
+        if not isinstance(self._root, Value):
+            raise TypeError(_no_sliders(self._root, "sliders"))
         self._slide = move
         self.sliders = specs
 
@@ -434,7 +470,10 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
 def _replay_json(snap, mode):
     """The replay of `mode` as the page reads it. The eager one revisits a reused node once
     per path, so it can be exponentially long: above EAGER_MAX_STEPS it is sent as an error
-    (empty steps) and the other replays are sent all the same."""
+    (empty steps) and the other replays are sent all the same. "observed" is a hand-written
+    class's backward(): for gradwidget's Values it is an error entry saying so."""
+    if mode == "observed":
+        return {"steps": [], "grad": [], "error": NOT_FOREIGN}
     if mode != "eager":
         return replay(snap, mode).to_json()
     try:
@@ -443,6 +482,46 @@ def _replay_json(snap, mode):
         return {"steps": [], "grad": [], "error": EAGER_TOO_LONG}
     except FloatingPointError as e:           # its overcounting overflowed: the others may not
         return {"steps": [], "grad": [], "error": str(e)}
+
+
+def _foreign_replay_json(snap, mode):
+    """The replays of a graph of their own class: the chain rule over it, their backward()
+    observed (or why it could not be played), and for the bug modes an error entry: the
+    bugs gradwidget stages are its own Values' (their backward shows their own bugs)."""
+    if mode == "accumulate":
+        return replay(snap, mode).to_json()
+    if mode == "observed":
+        try:
+            return foreign.replay(snap).to_json()
+        except Exception as e:                # their _backward raised, or left a bad grad
+            return {"steps": [], "grad": [], "error": f"your backward() could not be played: {_said(e)}"}
+    cls = _said_class(snap)
+    return {"steps": [], "grad": [], "error": (
+        f"this graph is made of your own {cls} class: gradwidget plays the {mode} bug on its own "
+        "Values; 'your backward()' (mode 'observed' or 'compare-observed') plays what your code does")}
+
+
+def _findings(snap):
+    """What foreign.check() says of their backward, as sentences ([] when it is right)."""
+    try:
+        return [str(f) for f in foreign.check(snap)]
+    except Exception as e:                    # their _backward raised: that is the finding
+        return [_said(e)]
+
+
+def _said(error):
+    return str(error) if isinstance(error, foreign.BackwardError) else f"{type(error).__name__}: {error}"
+
+
+def _said_class(snap):
+    return type(snap.values[snap.root].obj).__qualname__
+
+
+def _no_sliders(root, what):
+    cls = type(root).__qualname__
+    return (f"{what} need gradwidget Values: a graph of your own {cls} class cannot be re-evaluated "
+            "by gradwidget (its forward pass is your code). Build it again with the new numbers "
+            "and call w.refresh(new_root), or build the graph with gradwidget.Value")
 
 
 def _read(nodes, root):

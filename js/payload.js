@@ -48,6 +48,9 @@
  * @property {string|null} [stale]  a message when leaf data changed since the last forward()
  * @property {number} [seq]   the slide this update answers
  * @property {string|null} [error]  why that slide was not applied
+ * @property {string[]} [findings]  a graph of the student's own class: what
+ *   gradwidget.check() finds wrong in their backward(), one sentence each ([] if nothing)
+ * @property {string|null} [foreign]  that class's name; null for gradwidget's Values
  *
  * @typedef {object} SliderSpec
  * @property {string} name

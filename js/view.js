@@ -4,7 +4,8 @@
 //
 //   .gradwidget[data-state]
 //     .gw-toolbar     toolbar.js   player buttons, scrubber, step status (status.js), modes
-//     .gw-notice      notice.js    errors, stale numbers, sliders without a kernel, unknown mode
+//     .gw-notice      notice.js    errors, findings in a student's own backward(), stale
+//                                  numbers, sliders without a kernel, unknown mode
 //     .gw-narration   narration.js the step told in words (aria-live), one line per panel
 //     .gw-sliders     sliders.js
 //     .gw-stage       panels.js    the SVG panels (draw.js), a message, or the summary
@@ -16,7 +17,7 @@ import { bindKeys } from "./keyboard.js";
 import { createLayoutJob } from "./layout-job.js";
 import { modeNotice } from "./modes.js";
 import { narrate } from "./narration.js";
-import { createNotice } from "./notice.js";
+import { createNotice, findingsNotice } from "./notice.js";
 import { createStage } from "./panels.js";
 import { createPlayback } from "./player.js";
 import { createQuiz, quizNarration } from "./quiz.js";
@@ -211,6 +212,10 @@ export function createView(doc, host) {
     // An answer to a slide says what went wrong by its slider; anything else here.
     notice.set("error", values?.seq == null ? values?.error ?? null : null);
     notice.set("stale", state.values?.stale ?? null);
+    // A graph of the student's own class: what gradwidget.check() found (values.findings).
+    const banner = findingsNotice(values);
+    notice.set("findings", banner.findings);
+    notice.set("checked", banner.checked);
     resizePlayer();
     refresh();
     if (!timed) return;

@@ -49,7 +49,8 @@ def sent(widget):
 
 def test_the_eager_views_follow_the_three_views_in_order():
     views = MODES["views"]
-    assert list(views) == ["accumulate", "overwrite", "compare", "eager", "compare-eager"]
+    assert list(views) == ["accumulate", "overwrite", "compare", "eager", "compare-eager",
+                           "observed", "compare-observed"]
     assert views["eager"] == {"label": "eager (recursion bug)", "panels": ["eager"]}
     assert views["compare-eager"] == {"label": "compare eager", "panels": ["accumulate", "eager"]}
     assert set(views["eager"]["panels"]) <= set(MODES["replays"])
@@ -61,7 +62,8 @@ def test_the_eager_view_overcounts_a_reused_inner_node():
     w = GraphWidget(c, mode="eager")
     ids = {n["label"]: n["id"] for n in w.structure["nodes"]}
     replays = w.values["replays"]
-    assert set(replays) == {"accumulate", "overwrite", "eager"}
+    assert set(replays) == {"accumulate", "overwrite", "eager", "observed"}
+    assert replays["observed"]["error"].startswith("this graph is made of gradwidget Values")
 
     c.backward()                                   # the engine's own (correct) pass
     assert replays["accumulate"]["grad"][ids["a"]] == a.grad
