@@ -20,6 +20,7 @@ const num = (x) => formatNumber(x).replace(/^-/, "\u2212").replace(/e-/, "e\u221
 const ORDINALS = ["1st", "2nd", "3rd"];
 const ordinal = (n) => ORDINALS[n - 1] ?? `${n}th`;
 const MAX_LEAVES_LISTED = 4;
+const BINARY = new Set(["+", "-", "*", "/"]);
 
 /**
  * @param {Structure} structure
@@ -67,6 +68,9 @@ class Narration {
     const op = node.op;
     const sign = numbers ? { "*": "×", "-": "\u2212" }[op] ?? op : op;
     if (args.length === 2) return [...args[0], ` ${sign} `, ...args[1]];
+    // One input of a two-input op: the same value is both arguments (a hand-written
+    // class whose _prev is a set keeps one child for a + a).
+    if (args.length === 1 && BINARY.has(op)) return [...args[0], ` ${sign} `, ...args[0]];
     if (op.startsWith("**")) return [...args[0], op];
     if (op === "neg") return ["\u2212", ...args[0]];
     return [`${op}(`, ...(args[0] ?? []), ")"];
@@ -115,11 +119,33 @@ class Narration {
         "what it passed on before is passed on again). ");
     }
     parts.push(...this.why(out, edge, local), ". ");
+    if (mode === "observed") {
+      parts.push(...this.observed(at, out, input, d, local, upstream));
+      if (last) parts.push(" The backward pass is done.");
+      return parts;
+    }
     parts.push(this.name(input), " gets ", ...this.partial(out, input), " × ", ...this.grad(out), " = ",
       Number.isFinite(local) ? num(local) : "local", ` × ${num(upstream)} = ${num(d.value)}. `);
     parts.push(...this.sum(at, input, d, mode));
     if (last) parts.push(" The backward pass is done.");
     return parts;
+  }
+
+  /** A step of a hand-written class's backward(), observed: what their `_backward` did to
+   * the input's grad (`d.value` is the change, `d.total` the grad after it), against the
+   * chain rule's contribution local × upstream. */
+  observed(at, out, input, d, local, upstream) {
+    const before = d.total - d.value;
+    const want = local * upstream;
+    const close = (x, y) => Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
+    const head = ["Your _backward of ", this.name(out), " ran: ", ...this.grad(input),
+      ` went from ${num(before)} to ${num(d.total)}. The chain rule's contribution is `,
+      ...this.partial(out, input), " × ", ...this.grad(out), ` = ${num(local)} × ${num(upstream)} = ${num(want)}`];
+    if (close(d.value, want)) return [...head, ": your code added it, as it should."];
+    if (close(d.total, want)) {
+      return [...head, `: your code set the grad to it instead of adding it (self.grad = ... where += is needed); the ${num(before)} it held is lost.`];
+    }
+    return [...head, `: your code changed the grad by ${num(d.value)} instead.`];
   }
 
   /** "e = d + c, so ∂e/∂c = 1" (with the rule's numbers where it has some). */
@@ -137,6 +163,12 @@ class Narration {
     const op = this.node(out).op;
     const [x, y] = this.inputs(out).map((e) => e.src);
     const slot = edge.slot;
+    if (y === undefined && BINARY.has(op)) { // both arguments are this one input: the two uses add up
+      if (op === "+") return ["1 + 1"];
+      if (op === "-") return ["1 \u2212 1"];
+      if (op === "*") return ["2·", ...this.operand(x)];
+      return [];
+    }
     if (op === "+") return ["1"];
     if (op === "-") return [slot === 0 ? "1" : "\u22121"];
     if (op === "neg") return ["\u22121"];

@@ -233,3 +233,39 @@ test("an eager replay: a node firing again says so, with its whole grad", () => 
   expect(say(5)).toContain("a.grad = 2 + 2 = 4");
   expect(say(6)).toMatch(/backward pass is done/);
 });
+
+describe("a hand-written class's backward(), observed", () => {
+  // b = a + a in a class whose _prev is a set: one edge, whose local derivative is 2.
+  const structure = {
+    key: "own", root: 1,
+    nodes: [{ id: 0, label: "a", op: "", name: "a" }, { id: 1, label: "b", op: "+", name: "b" }],
+    edges: [{ id: 0, src: 0, dst: 1, slot: 0 }],
+  };
+  const told = (value, total) => {
+    const values = { key: "own", data: [3, 6], local: [2], replays: { observed: { steps: [{ node: 1, deposits: [{ edge: 0, value, total }] }], grad: [total, 1] } } };
+    const at = lessonAt(structure, values.replays.observed, 1, "observed");
+    return plainText(narrate(structure, values, at, { mode: "observed", last: true }));
+  };
+
+  test("both uses of a: 'b = a + a, so ∂b/∂a = 1 + 1 = 2'", () => {
+    expect(told(2, 2)).toContain("b = a + a, so ∂b/∂a = 1 + 1 = 2.");
+  });
+
+  test("code that adds: what it did, and that the chain rule agrees", () => {
+    const text = told(2, 2);
+    expect(text).toContain("Your _backward of b ran: a.grad went from 0 to 2.");
+    expect(text).toContain("∂b/∂a × b.grad = 2 × 1 = 2: your code added it, as it should.");
+  });
+
+  test("code that assigns: the grad it set and the term it lost; never a wrong product", () => {
+    // a.grad held 1 already (a first contribution) and their `=` set it to the contribution 2
+    const text = told(1, 2);
+    expect(text).toContain("a.grad went from 1 to 2");
+    expect(text).toContain("instead of adding it (self.grad = ... where += is needed); the 1 it held is lost.");
+    expect(text).not.toMatch(/2 × 1 = 1/);
+  });
+
+  test("any other change is said with its number", () => {
+    expect(told(5, 5)).toContain("your code changed the grad by 5 instead.");
+  });
+});
