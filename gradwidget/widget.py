@@ -165,6 +165,8 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
     `refresh()`. Until then the page says which data changed since the last forward().
     """
 
+    animation = None                 # the last animated SVG the page sent (export_animation)
+    animation_error = None           # why the page could not make it
     _esm = _bundle("widget.js")      # anywidget reloads it live when ANYWIDGET_HMR=1
 
     structure = traitlets.Dict().tag(sync=True)
@@ -451,8 +453,41 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         self._svg_path = path
         self.send({"type": "export_svg"})
 
+    def export_animation(self, path=None):
+        """Ask the page for the lesson as an animated SVG, for slides: every step in turn,
+        with its status and narration as caption, looping (open it in a browser, or put it
+        in a slide deck that shows SVG).
+
+        The page answers after the current cell finishes: the text then lands in
+        `widget.animation` and, if `path` is given, in that file. If the page cannot make
+        it (a lesson of more than 400 steps), `widget.animation` is None and
+        `widget.animation_error` says why.
+        """
+        self._animation_path = path
+        self.send({"type": "export_animation"})
+
+    def save_html(self, path, title="gradwidget"):
+        """This widget as a self-contained HTML page that draws and plays with no kernel
+        and no network (`gradwidget.html.save_html`)."""
+        from .html import save_html
+
+        return save_html(self, path, title=title)
+
+    def _on_animation(self, content):
+        svg, error = content.get("svg"), content.get("error")
+        if isinstance(svg, str) and svg.startswith("<svg"):
+            self.animation, self.animation_error = svg, None
+            if getattr(self, "_animation_path", None):
+                pathlib.Path(self._animation_path).write_text(svg)
+        else:
+            self.animation = None
+            self.animation_error = error if isinstance(error, str) else f"not an SVG: {_short(svg)}"
+
     def _on_message(self, _widget, content, _buffers):
         kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "animation":
+            self._on_animation(content)
+            return
         if kind == "slide":
             self._on_slide(content)
         elif kind == "quiz":

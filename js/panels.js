@@ -137,14 +137,16 @@ export function createStage(doc, on) {
    * starts with the forward pass; `hidden`: node ids whose grad is a quiz question); nothing moves. A replay Python could not make (its
    * `error`) shows its message in place of its panel's drawing: a graph without its
    * gradients would read as wrong numbers. */
-  function update(structure, values, index, forward = false, hidden = undefined) {
+  function update(structure, values, index, forward = false, hidden = undefined, { reveal = true } = {}) {
     for (const panel of panels) {
       const replay = replayOf(values, panel.replay);
       panel.at = lessonAt(structure, replay, index, panel.replay, forward);
       setPanelError(panel, typeof replay.error === "string" ? replay.error : null, structure);
       if (!panel.error || panel.error.hidden) updateValues(panel.drawing, { data: values.data, at: panel.at, mode: panel.replay, hidden });
     }
-    // A new step comes into view (a values update on the same step leaves the view alone).
+    // A new step comes into view (a values update on the same step leaves the view alone;
+    // `reveal` false: drawing steps off the page's view, e.g. for an animation).
+    if (!reveal) return;
     if (panels.length && index !== revealed) viewport.reveal(stepBox(layout, structure, panels[0].at));
     revealed = index;
   }

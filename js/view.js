@@ -11,7 +11,7 @@
 //     .gw-stage       panels.js    the SVG panels (draw.js), a message, or the summary
 //     .gw-inspector   inspector.js
 //     .gw-quiz        quiz.js      quiz mode: predict the grads (hidden until answered)
-import { download } from "./export.js";
+import { animatedSvg, download } from "./export.js";
 import { createInspector } from "./inspector.js";
 import { bindKeys } from "./keyboard.js";
 import { createLayoutJob } from "./layout-job.js";
@@ -22,7 +22,7 @@ import { createStage } from "./panels.js";
 import { createPlayback } from "./player.js";
 import { createQuiz, quizNarration } from "./quiz.js";
 import { lessonAt, lessonLength } from "./replay.js";
-import { appendText } from "./text.js";
+import { appendText, plainText } from "./text.js";
 import { createSliders } from "./sliders.js";
 import { replayOf } from "./payload.js";
 import { statusParts } from "./status.js";
@@ -31,6 +31,8 @@ import { createViewState } from "./view-state.js";
 
 // States in which there is a graph to play (else the player and view controls hide).
 const GRAPH_STATES = new Set(["layout", "drawn", undefined]);
+// An animation draws every step: a lesson longer than this is no slide.
+const MAX_FRAMES = 400;
 
 /**
  * @param {Document} doc
@@ -57,6 +59,7 @@ export function createView(doc, host) {
     fit: () => stage.fit(),
     zoom: (factor) => stage.zoom(factor),
     exportSvg: () => { const svg = stage.svgText(); if (svg) download(doc, svg, "gradwidget.svg"); },
+    exportAnimation: () => saveAnimation(),
   });
   const notice = createNotice(doc);
   const sliders = createSliders(doc, host.send, (text) => notice.set("sliders", text));
@@ -144,8 +147,12 @@ export function createView(doc, host) {
   }
 
   function moment(panel) {
+    return momentAt(panel, playback.state.index);
+  }
+
+  function momentAt(panel, index) {
     if (!state.layout || !state.values) return null;
-    return lessonAt(state.structure, replayOf(state.values, panel.replay), playback.state.index, panel.replay, lesson.forward);
+    return lessonAt(state.structure, replayOf(state.values, panel.replay), index, panel.replay, lesson.forward);
   }
 
   function syncControls() {
@@ -161,22 +168,7 @@ export function createView(doc, host) {
   // only when it changes, so a screen reader hears each step once.
   function tell() {
     const drawn = GRAPH_STATES.has(root.dataset.state) && state.layout && state.values;
-    const lines = [];
-    if (drawn) {
-      const index = playback.state.index;
-      for (const panel of state.view.panels) {
-        const replay = replayOf(state.values, panel.replay);
-        const at = moment(panel);
-        const length = lessonLength(state.structure, replay, lesson.forward);
-        const pieces = typeof replay.error === "string" && at.phase === "backward"
-          ? [replay.error]
-          : index > length && length > 0 ? ["(this pass ended earlier)"]
-            : quizNarration(state.structure, at, quiz.hidden) ?? narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
-        lines.push({ title: panel.title, pieces });
-      }
-    }
-    const same = lines.length > 1 && lines.every((line) => JSON.stringify(line.pieces) === JSON.stringify(lines[0].pieces));
-    const shown = same ? [{ title: null, pieces: lines[0].pieces }] : lines;
+    const shown = drawn ? linesAt(playback.state.index) : [];
     const key = JSON.stringify(shown);
     if (key === narrated) return;
     narrated = key;
@@ -191,6 +183,61 @@ export function createView(doc, host) {
       }
       return appendText(line, pieces);
     }));
+  }
+
+  // The narration of step `index`: [{title, pieces}], one per panel, or one for all
+  // when they would say the same.
+  function linesAt(index) {
+    const lines = [];
+    {
+      for (const panel of state.view.panels) {
+        const replay = replayOf(state.values, panel.replay);
+        const at = lessonAt(state.structure, replay, index, panel.replay, lesson.forward);
+        const length = lessonLength(state.structure, replay, lesson.forward);
+        const pieces = typeof replay.error === "string" && at.phase === "backward"
+          ? [replay.error]
+          : index > length && length > 0 ? ["(this pass ended earlier)"]
+            : quizNarration(state.structure, at, quiz.hidden) ?? narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
+        lines.push({ title: panel.title, pieces });
+      }
+    }
+    const same = lines.length > 1 && lines.every((line) => JSON.stringify(line.pieces) === JSON.stringify(lines[0].pieces));
+    return same ? [{ title: null, pieces: lines[0].pieces }] : lines;
+  }
+
+  function saveAnimation() {
+    try {
+      const svg = animation();
+      notice.set("export", null);
+      if (svg) download(doc, svg, "gradwidget-lesson.svg");
+    } catch (err) {
+      notice.set("export", `Could not export the animation: ${err.message}`);
+    }
+  }
+
+  /** The lesson as an animated SVG (export.js): every step drawn in turn, off the
+   * page's view (the player and the view stay where they are), its narration as caption. */
+  function animation() {
+    if (!state.layout || !state.values || !stage.panels.length) return "";
+    const length = playback.state.length;
+    if (length + 1 > MAX_FRAMES) {
+      throw new Error(`an animation has at most ${MAX_FRAMES} frames; this lesson has ${length + 1} steps`);
+    }
+    const frames = [];
+    try {
+      for (let k = 0; k <= length; k++) {
+        stage.update(state.structure, state.values, k, lesson.forward, quiz.hidden, { reveal: false });
+        const status = statusParts({ index: k, length }, state.structure, momentAt(lead(), k));
+        frames.push({
+          panels: stage.panels.map((panel) => ({ svg: panel.svg.cloneNode(true), title: panel.title })),
+          status: status.map((part) => plainText(part, { isolate: true })).join(" · "),
+          caption: linesAt(k).map(({ title, pieces }) => ({ title, text: plainText(pieces, { isolate: true }) })),
+        });
+      }
+    } finally {
+      stage.update(state.structure, state.values, playback.state.index, lesson.forward, quiz.hidden, { reveal: false });
+    }
+    return animatedSvg(frames, state.layout, root);
   }
 
   // The player takes the lesson's length; the first time there is a lesson for this
@@ -257,6 +304,8 @@ export function createView(doc, host) {
     },
     /** The drawing as SVG text once the current structure is drawn ("" if it is not). */
     svgText: () => drawn.then(() => stage.svgText()),
+    /** The lesson as animated SVG text once drawn ("" if nothing is drawn); throws if too long. */
+    animationText: () => drawn.then(() => animation()),
     destroy() {
       layouts.cancel();
       playback.stop();
