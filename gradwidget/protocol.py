@@ -80,6 +80,7 @@ class Values(TypedDict):
     replays: dict[str, ReplayJSON]     # one per replay panel of modes.json's views
     stale: str | None       # why these numbers are not a fresh forward pass, or None
     findings: list[str]     # a student's own class: what foreign.check() finds ([] if nothing)
+    views: list[str]        # the views that apply to this graph: the page's mode switch offers these
     foreign: str | None     # that class's name; None for gradwidget's Values
     error: str | None       # why the last request (slide, refresh, page write) failed
     seq: int | None         # the slide this answers, or None

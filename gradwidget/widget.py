@@ -35,6 +35,12 @@ _STATIC = _HERE / "static"
 _MODES = json.loads((_HERE / "modes.json").read_text())
 VIEWS = tuple(_MODES["views"])              # the values of the `mode` trait
 PANELS = tuple(dict.fromkeys(p for v in _MODES["views"].values() for p in v["panels"]))
+# The views that apply to a graph (values.views, the mode switch's choices): a hand-written
+# class's backward ("observed") only to theirs, the bugs gradwidget stages only to its Values.
+_VIEWS_OF = {
+    "own": tuple(v for v in VIEWS if "observed" not in _MODES["views"][v]["panels"]),
+    "foreign": tuple(v for v in VIEWS if set(_MODES["views"][v]["panels"]) <= {"accumulate", "observed"}),
+}
 MAX_NODES = 100_000                         # the most `max_nodes` may be (a page's "Draw anyway")
 EAGER_MAX_STEPS = 5000                      # above this the eager replay is sent as an error
 STARTS = ("begin", "end")                   # the values of the `start` trait
@@ -273,11 +279,12 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         if mine:
             order = root.topo()
             snap = None if len(order) > self.max_nodes else snapshot(root)
-            found = {"findings": [], "foreign": None}
+            found = {"findings": [], "foreign": None, "views": list(_VIEWS_OF["own"])}
         else:
             snap = foreign.snapshot(root)
             order = snap.values
-            found = {"findings": _findings(snap), "foreign": type(root).__qualname__}
+            found = {"findings": _findings(snap), "foreign": type(root).__qualname__,
+                     "views": list(_VIEWS_OF["foreign"])}
         if len(order) > self.max_nodes:       # one walk: counts only, no snapshot, no replay
             structure = _summary(order)
             shape = ("summary", structure["key"])

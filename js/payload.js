@@ -46,6 +46,7 @@
  * @property {number[]} data  per node id
  * @property {Object<string, Replay>} replays  by replay mode (gradwidget/modes.json)
  * @property {string|null} [stale]  a message when leaf data changed since the last forward()
+ * @property {string[]} [views]  the views (modes) that apply to this graph: the mode switch offers only these
  * @property {number} [seq]   the slide this update answers
  * @property {string|null} [error]  why that slide was not applied
  * @property {string[]} [findings]  a graph of the student's own class: what

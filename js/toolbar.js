@@ -189,7 +189,7 @@ export function buildToolbar(doc, actions) {
     }
   };
   const playerControls = [transport, scrub, status, speed, view];
-  const sync = ({ player, mode, status: parts, graph = true }) => {
+  const sync = ({ player, mode, status: parts, graph = true, views = null }) => {
     set("graph", graph, () => { for (const control of playerControls) control.hidden = !graph; });
     set("playing", player.playing, (playing) => { play.hidden = playing; pause.hidden = !playing; });
     set("max", String(player.length), (max) => { scrub.max = max; });
@@ -206,6 +206,13 @@ export function buildToolbar(doc, actions) {
     set("mode", mode, () => {
       for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
       modeSelect.value = mode;
+    });
+    // Only the views that apply to this graph (values.views; all when Python does not say),
+    // and always the one shown.
+    const offered = Array.isArray(views) ? new Set([...views, mode]) : null;
+    set("views", offered ? [...offered].sort().join(" ") : "*", () => {
+      for (const b of modeButtons) b.hidden = offered ? !offered.has(b.dataset.mode) : false;
+      for (const option of modeSelect.options) option.hidden = offered ? !offered.has(option.value) : false;
     });
   };
   return { el, sync };

@@ -159,7 +159,7 @@ export function createView(doc, host) {
     const graph = GRAPH_STATES.has(root.dataset.state);
     const structure = state.layout ? state.structure : null;
     const status = statusParts(playback.state, structure, structure ? moment(lead()) : null);
-    toolbar.sync({ player: playback.state, mode: state.view.name, status, graph });
+    toolbar.sync({ player: playback.state, mode: state.view.name, status, graph, views: state.values?.views });
     if (inspector.el.hidden === graph) inspector.el.hidden = !graph;
   }
 

@@ -5,6 +5,9 @@ grads, the chain rule computed by gradwidget ("accumulate") beside their own bac
 observed ("observed"), and values.findings; their objects are never left changed.
 """
 
+import json
+import pathlib
+
 import pytest
 import traitlets
 from student_values import BuggyValue, FailingExp, FixedValue, NoBackward, TupleValue
@@ -233,3 +236,17 @@ def test_draw_dot_and_the_widget_on_micrograd_itself():
     y.backward()                                   # micrograd's own backward agrees
     assert x.grad == 5.0
     assert "grad 5.0000" in draw_dot(y).source
+
+
+def test_the_mode_switch_offers_the_views_that_apply():
+    """values.views: a hand-written class gets the chain rule and its own backward, never
+    the bugs gradwidget stages on its Values; gradwidget's Values never 'observed'."""
+    b, _ = a_plus_a(BuggyValue)
+    theirs = GraphWidget(b).values["views"]
+    assert theirs == ["accumulate", "observed", "compare-observed"]
+    a = Value(3.0, label="a")
+    ours = GraphWidget(a + a).values["views"]
+    assert "observed" not in ours and "compare-observed" not in ours
+    assert {"accumulate", "overwrite", "compare", "eager", "compare-eager"} <= set(ours)
+    modes = pathlib.Path(gradwidget.__file__).with_name("modes.json")
+    assert set(theirs) | set(ours) == set(json.loads(modes.read_text())["views"])

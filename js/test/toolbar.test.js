@@ -135,3 +135,18 @@ test("the mode switch: buttons, and the same choice as a select for narrow toolb
   expect(select.value).toBe("compare");
   expect(root.querySelector('button[data-mode="compare"]').getAttribute("aria-pressed")).toBe("true");
 });
+
+test("the mode switch offers only the views that apply to the graph (values.views), and the one shown", () => {
+  const { root, toolbar } = mount();
+  const shown = () => [...root.querySelectorAll("button[data-mode]")].filter((b) => !b.hidden).map((b) => b.dataset.mode);
+  const options = () => [...root.querySelectorAll("select.gw-mode-select option")].filter((o) => !o.hidden).map((o) => o.value);
+  const sync = (views, mode = "accumulate") => toolbar.sync({ player: { index: 0, length: 4, playing: false, speed: 1 }, mode, status: [["Step 0 / 4"]], views });
+  expect(shown()).toEqual(VIEWS.map((v) => v.name)); // Python did not say: all of them
+  sync(["accumulate", "observed", "compare-observed"]);
+  expect(shown()).toEqual(["accumulate", "observed", "compare-observed"]);
+  expect(options()).toEqual(["accumulate", "observed", "compare-observed"]);
+  sync(["accumulate", "overwrite"], "eager"); // a mode Python set stays visible
+  expect(shown()).toEqual(["accumulate", "overwrite", "eager"]);
+  sync(null);
+  expect(shown()).toHaveLength(VIEWS.length);
+});
