@@ -11,6 +11,7 @@ if anything fails.
 
 import hashlib
 import json
+import os
 import pathlib
 import sys
 from collections import Counter
@@ -66,17 +67,21 @@ def _bundle(filename):
 
 
 class LayoutEngine(anywidget.AnyWidget):
-    """Carries the Graphviz layout worker (about 800 KB of text) to the page, once.
+    """Carries what every graph's page needs to the page, once: the Graphviz layout worker
+    (about 800 KB of text) and the graph's view (js/widget.js, about 75 KB).
 
     Every GraphWidget of a kernel references the same LayoutEngine, so a saved notebook
-    stores the worker once, however many graphs it shows. It is never displayed.
+    stores these once, however many graphs it shows; each GraphWidget's own `_esm` is a
+    small loader (js/loader.js) that renders with the view found here. It is never displayed.
     """
 
     _esm = "export default {};"
     _worker = traitlets.Unicode().tag(sync=True)
+    _view = traitlets.Unicode().tag(sync=True)
 
     def __init__(self, **kwargs):
-        super().__init__(_worker=_bundle("layout-worker.js").read_text(), **kwargs)
+        super().__init__(_worker=_bundle("layout-worker.js").read_text(),
+                         _view=_bundle("widget.js").read_text(), **kwargs)
 
 
 def _scale_problem(x):
@@ -173,7 +178,9 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
 
     animation = None                 # the last animated SVG the page sent (export_animation)
     animation_error = None           # why the page could not make it
-    _esm = _bundle("widget.js")      # anywidget reloads it live when ANYWIDGET_HMR=1
+    # The loader, which renders with the view the LayoutEngine carries; while developing with
+    # ANYWIDGET_HMR=1 the view itself, which anywidget then reloads live on every build.
+    _esm = _bundle("widget.js") if os.environ.get("ANYWIDGET_HMR") == "1" else _bundle("loader.js")
 
     structure = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)

@@ -29,8 +29,9 @@ def test_wheel_from_a_fresh_copy_contains_the_bundles(tmp_path):
                     str(tmp_path / "dist"), str(src)], check=True, timeout=600)
     wheel, = (tmp_path / "dist").glob("gradwidget-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for bundle in ("widget.js", "layout-worker.js", "lossplot.js"):
+    for bundle in ("widget.js", "loader.js", "layout-worker.js", "lossplot.js"):
         assert f"gradwidget/static/{bundle}" in names
     sizes = {i.filename: i.file_size for i in zipfile.ZipFile(wheel).infolist()}
-    assert sizes["gradwidget/static/widget.js"] < 100_000           # no Graphviz in _esm
+    assert sizes["gradwidget/static/widget.js"] < 150_000           # the view: no Graphviz
+    assert sizes["gradwidget/static/loader.js"] < 5_000             # each widget's _esm
     assert sizes["gradwidget/static/layout-worker.js"] > 500_000    # Graphviz is here

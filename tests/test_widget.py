@@ -273,7 +273,8 @@ def test_all_widgets_share_one_layout_engine():
     w1, w2 = GraphWidget(diamond()[0]), GraphWidget(Value(1.0) * 2)
     assert w1._engine is w2._engine is layout_engine()
     assert len(w1._engine._worker) > 100_000          # Graphviz travels once, in the engine
-    assert len(str(GraphWidget._esm)) < 100_000       # not in each widget
+    assert len(w1._engine._view) > 20_000             # the view travels once, in the engine too
+    assert len(pathlib.Path(GraphWidget._esm).read_text()) < 5_000   # each widget: a loader
 
 
 def test_a_closed_layout_engine_is_made_again():
