@@ -41,7 +41,8 @@ BIG = ("x = Value(1.0, 'x'); y = x\n"
 # (cell key, code); each cell displays at most one widget, so cell i <-> widget
 CELLS = [
     ("imports", "from gradwidget import Value, GraphWidget"),
-    ("aa", "a = Value(3.0, label='a'); b = a + a; b.label = 'b'; b.backward()\ndisplay(GraphWidget(b, start='end'))"),
+    ("aa", "a = Value(3.0, label='a'); b = a + a; b.label = 'b'; b.backward()\n"
+           "display(GraphWidget(b, start='end'))"),
     ("diamond", DIAMOND + "L.backward()\nw_acc = GraphWidget(L); display(w_acc)"),
     ("overwrite", DIAMOND + "display(GraphWidget(L, mode='overwrite', start='end'))"),
     ("compare", DIAMOND + "display(GraphWidget(L, mode='compare', start='end'))"),
@@ -284,7 +285,8 @@ def test_no_js_errors_in_gallery(gallery):
 # ---- live refresh: numbers move, nodes do not ---------------------------------------------
 
 REFRESH_CELLS = [
-    "from gradwidget import Value, GraphWidget\n" + DIAMOND + "L.backward()\nw = GraphWidget(L, start='end'); display(w)",
+    "from gradwidget import Value, GraphWidget\n" + DIAMOND
+    + "L.backward()\nw = GraphWidget(L, start='end'); display(w)",
 ]
 # What the page should show after a.data = 5: L = (5*3+4)*(5-4) = 19,
 # dL/da = b*(a-c) + (a*b+c) = 3 + 19, dL/db = a*(a-c) = 5, dL/dc = (a-c) - (a*b+c) = 1 - 19.
