@@ -3,7 +3,7 @@ Each notebook gets its own page; its graph is also made here by running its code
 
 import pytest
 
-from .dom import by_label, grads
+from .dom import button, by_label, grads
 from .reference import NOTEBOOKS, assert_shows, lesson_displays
 
 pytestmark = pytest.mark.browser
@@ -14,6 +14,7 @@ def test_lesson_01_a_plus_a(lab_server, pages, monkeypatch):
     assert shown["kwargs"].get("mode") == "compare"
     page = pages.run(lab_server, "lesson01", NOTEBOOKS / "01_a_plus_a.ipynb")
     widget = page.widget_in_cell(shown["code_cell"])
+    button(widget, "End").click()                    # a lesson starts before the backward pass
     correct, bug = assert_shows(widget, shown["root"], "compare", "01")
     assert "+=" in correct["title"] and "bug" in bug["title"], (correct["title"], bug["title"])
     a = by_label(correct)["a"]
@@ -27,13 +28,19 @@ def test_lesson_01_a_plus_a(lab_server, pages, monkeypatch):
 
 
 def test_lesson_02_diamond(lab_server, pages, monkeypatch):
-    [shown] = lesson_displays(monkeypatch, "02_diamond.ipynb")
-    page = pages.run(lab_server, "lesson02", NOTEBOOKS / "02_diamond.ipynb")
+    shown, eager = lesson_displays(monkeypatch, "02_diamond.ipynb")   # the diamond, the eager bug
+    page = pages.run(lab_server, "lesson02", NOTEBOOKS / "02_diamond.ipynb", widgets=2)
     widget = page.widget_in_cell(shown["code_cell"])
+    button(widget, "End").click()                    # after the forward pass and the backward pass
     correct, bug = assert_shows(widget, shown["root"], shown["kwargs"]["mode"], "02")
     assert grads(correct, "abc") == {"a": 4.0, "b": -4.0, "c": -12.0}   # the lesson's numbers
     assert grads(bug, "abc") == {"a": -6.0, "b": -4.0, "c": -2.0}
     for name in "ac":                                # used twice: two contributions
         assert "gw-multi" in by_label(correct)[name]["classes"], name
     page.screenshot_widget(widget, "classroom-lesson02")
+    # The eager bug: both panels at the end show the core's accumulate and eager replays.
+    eager_widget = page.widget_in_cell(eager["code_cell"])
+    button(eager_widget, "End").click()
+    assert_shows(eager_widget, eager["root"], eager["kwargs"]["mode"], "02 eager")
+    page.screenshot_widget(eager_widget, "classroom-lesson02-eager")
     assert page.js_errors() == []
