@@ -176,6 +176,8 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
     `refresh()`. Until then the page says which data changed since the last forward().
     """
 
+    _request = traitlets.Dict().tag(sync=True)   # what Python asks the page for (export_svg, ...)
+    _requests = 0
     animation = None                 # the last animated SVG the page sent (export_animation)
     animation_error = None           # why the page could not make it
     # The loader, which renders with the view the LayoutEngine carries; while developing with
@@ -465,7 +467,22 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         `widget.svg` and, if `path` is given, in that file.
         """
         self._svg_path = path
-        self.send({"type": "export_svg"})
+        self._ask("export_svg")
+
+    def _ask(self, kind):
+        """A request to the page, as the `_request` trait rather than a message: a view
+        rendered later (the cell right after `display(w)` runs before the page has drawn
+        it) still finds it. The answer carries its id; `_request` is then cleared."""
+        self._requests += 1
+        self._request = {"id": self._requests, "type": kind}
+
+    def _answered(self, content):
+        """Whether `content` answers the pending request (and clears it); a late or
+        repeated answer (a second view of the widget) is ignored."""
+        if not self._request or content.get("id") != self._request.get("id"):
+            return False
+        self._request = {}
+        return True
 
     def export_animation(self, path=None):
         """Ask the page for the lesson as an animated SVG, for slides: every step in turn,
@@ -478,7 +495,7 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         `widget.animation_error` says why.
         """
         self._animation_path = path
-        self.send({"type": "export_animation"})
+        self._ask("export_animation")
 
     def save_html(self, path, title="gradwidget"):
         """This widget as a self-contained HTML page that draws and plays with no kernel
@@ -486,6 +503,12 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         from .html import save_html
 
         return save_html(self, path, title=title)
+
+    def _on_svg(self, content):
+        if isinstance(content.get("svg"), str):
+            self.svg = content["svg"]
+            if self._svg_path:
+                pathlib.Path(self._svg_path).write_text(self.svg)
 
     def _on_animation(self, content):
         svg, error = content.get("svg"), content.get("error")
@@ -499,17 +522,14 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
 
     def _on_message(self, _widget, content, _buffers):
         kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "animation":
-            self._on_animation(content)
+        if kind in ("animation", "svg"):
+            if self._answered(content):
+                (self._on_animation if kind == "animation" else self._on_svg)(content)
             return
         if kind == "slide":
             self._on_slide(content)
         elif kind == "quiz":
             self._on_quiz(content)
-        elif kind == "svg" and isinstance(content.get("svg"), str):
-            self.svg = content["svg"]
-            if self._svg_path:
-                pathlib.Path(self._svg_path).write_text(self.svg)
         else:
             self._fail(ValueError(f"unknown message from the page: {_short(content)}"))
 

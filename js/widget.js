@@ -25,14 +25,20 @@ function render({ model, el }) {
     "change:mode": () => view.setMode(model.get("mode")),
     "change:values": () => view.setValues(model.get("values")),
     "change:structure": () => view.setStructure(model.get("structure"), model.get("max_nodes")),
-    "msg:custom": (msg) => {
-      if (msg?.type === "export_svg") view.svgText().then((svg) => model.send({ type: "svg", svg }));
-      if (msg?.type === "export_animation") {
-        view.animationText().then((svg) => model.send({ type: "animation", svg }),
-          (err) => model.send({ type: "animation", error: String(err?.message ?? err) }));
-      }
-    },
+    "change:_request": () => answer(model.get("_request")),
   };
+  // Python's requests (export_svg, export_animation) are a trait, so a view drawn after
+  // the request was made (the cell after display() runs first) still answers it; each
+  // view answers a request once, with its id.
+  let answered = null;
+  function answer(request) {
+    if (!request?.type || request.id === answered) return;
+    answered = request.id;
+    const reply = (text, type) => model.send({ type, id: request.id, svg: text });
+    const failed = (type) => (err) => model.send({ type, id: request.id, error: String(err?.message ?? err) });
+    if (request.type === "export_svg") view.svgText().then((svg) => reply(svg, "svg"), failed("svg"));
+    if (request.type === "export_animation") view.animationText().then((svg) => reply(svg, "animation"), failed("animation"));
+  }
   for (const [name, fn] of Object.entries(handlers)) model.on(name, fn);
   el.append(view.el);
   // A front end may render into an element not yet in its shadow root: look again once it is.
@@ -44,6 +50,7 @@ function render({ model, el }) {
   view.setMode(model.get("mode"));
   view.setValues(model.get("values"), { timed: false }); // part of the first drawing, not an update
   handlers["change:structure"]();
+  answer(model.get("_request"));
 
   return () => {
     for (const [name, fn] of Object.entries(handlers)) model.off(name, fn);

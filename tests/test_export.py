@@ -11,14 +11,12 @@ def answer(w, content):
     w._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
 
 
-def test_export_animation_asks_the_page_and_keeps_its_answer(tmp_path, monkeypatch):
+def test_export_animation_asks_the_page_and_keeps_its_answer(tmp_path):
     w = GraphWidget(diamond()[0])
-    sent = []
-    monkeypatch.setattr(w, "send", sent.append)
     w.export_animation(tmp_path / "lesson.svg")
-    assert sent == [{"type": "export_animation"}]
+    assert w._request == {"id": w._request["id"], "type": "export_animation"}
     assert w.animation is None and not (tmp_path / "lesson.svg").exists()   # not answered yet
-    answer(w, {"type": "animation", "svg": "<svg><g class='gw-frame'/></svg>"})
+    answer(w, {"type": "animation", "id": w._request["id"], "svg": "<svg><g class='gw-frame'/></svg>"})
     assert w.animation == "<svg><g class='gw-frame'/></svg>" and w.animation_error is None
     assert (tmp_path / "lesson.svg").read_text() == w.animation
 
@@ -26,9 +24,10 @@ def test_export_animation_asks_the_page_and_keeps_its_answer(tmp_path, monkeypat
 def test_an_animation_the_page_could_not_make_says_why_and_writes_nothing(tmp_path):
     w = GraphWidget(diamond()[0])
     w.export_animation(tmp_path / "lesson.svg")
-    answer(w, {"type": "animation", "error": "an animation has at most 400 frames; this one 900"})
+    answer(w, {"type": "animation", "id": w._request["id"], "error": "at most 400 frames; this one 900"})
     assert w.animation is None and "400 frames" in w.animation_error
-    answer(w, {"type": "animation", "svg": "<script>alert(1)</script>"})   # not an SVG
+    w.export_animation(tmp_path / "lesson.svg")
+    answer(w, {"type": "animation", "id": w._request["id"], "svg": "<script>alert(1)</script>"})
     assert w.animation is None and w.animation_error.startswith("not an SVG")
     assert not (tmp_path / "lesson.svg").exists()
     assert w.values["error"] is None          # an answer is not a page error

@@ -108,3 +108,25 @@ def test_the_file_plays_by_itself(animation, browser):
         assert viewer.blocked == [] and viewer.errors == []
     finally:
         viewer.close()
+
+
+def test_export_animation_from_python_in_jupyterlab(lab_server, pages):
+    """`w.export_animation(path)` in a real kernel: the page makes the file and sends it back;
+    a later cell finds it written, one frame per step, with the narration."""
+    cells = ["from gradwidget import Value, GraphWidget",
+             CODE + "w = GraphWidget(b, mode='compare'); display(w)",
+             "w.export_animation('lesson.svg')"]
+    page = pages.run(lab_server, "animation", cells, widgets=1)
+    steps = len(flat_deposits(replay(snapshot(_graph()), "accumulate")))
+    got = None
+    for _ in range(40):                      # the answer comes after the cell finished
+        got = page.kernel_json("{'frames': (w.animation or '').count('class=\"gw-frame\"'), "
+                               "'error': w.animation_error, 'file': os.path.exists('lesson.svg')}",
+                               setup="import os")
+        if got["frames"]:
+            break
+        page.page.wait_for_timeout(250)
+    assert got == {"frames": steps + 1, "error": None, "file": True}, (got, page.console_text()[-3000:])
+    same = page.kernel_json("open('lesson.svg').read() == w.animation and 'lost' in w.animation "
+                            "and 'contributions' in w.animation")
+    assert same is True
