@@ -532,15 +532,27 @@ test("a new structure is laid out and drawn", async () => {
   expect(layouts).toBe(2);
 });
 
-test("export_svg is answered with the drawing as SVG text", async () => {
+test("an export_svg request (the _request trait) is answered once with its id and the drawing as SVG text", async () => {
   await show();
-  model.receive({ type: "export_svg" });
+  model.set("_request", { id: 3, type: "export_svg" });
   await vi.waitFor(() => expect(model.sent).toHaveLength(1));
-  const { type, svg } = model.sent[0];
-  expect(type).toBe("svg");
+  const { type, id, svg } = model.sent[0];
+  expect([type, id]).toEqual(["svg", 3]);
   expect(svg.startsWith("<svg")).toBe(true);
   expect(svg).toContain("gw-node");
   expect(svg).toContain(".gw-edge {");
+  model.set("_request", { ...model.get("_request") }); // the same request again: not answered twice
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(model.sent).toHaveLength(1);
+});
+
+test("a request made before the view was drawn is answered when it is (the cell after display())", async () => {
+  await show({ _request: { id: 1, type: "export_animation" } });
+  await vi.waitFor(() => expect(model.sent).toHaveLength(1));
+  const { type, id, svg } = model.sent[0];
+  expect([type, id]).toEqual(["animation", 1]);
+  const frames = new DOMParser().parseFromString(svg, "image/svg+xml").querySelectorAll("g.gw-frame");
+  expect(frames.length).toBe(diamond.values.replays.accumulate.steps.flatMap((s) => s.deposits).length + 1);
 });
 
 test("the cleanup removes listeners and the view", async () => {
