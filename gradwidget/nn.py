@@ -19,14 +19,24 @@ class Module:
         return []
 
 
-class Neuron(Module):
-    """act(w · x + b): `nonlin=True` applies relu, else the neuron is linear."""
+def _where(name, part):
+    """A parameter's or value's name by where it lives: `L1.N3` + `w[0]` -> `L1.N3.w[0]`."""
+    return f"{name}.{part}" if name else part
 
-    def __init__(self, nin, nonlin=True):
+
+class Neuron(Module):
+    """act(w · x + b): `nonlin=True` applies relu, else the neuron is linear.
+
+    Its parameters are labelled by where they live, `w[0]`, `w[1]`, …, `b`, under the
+    neuron's `name` when it has one (`L1.N3.w[0]` in an MLP); each output it computes is
+    labelled with the name (`L1.N3`), so a graph names its neurons."""
+
+    def __init__(self, nin, nonlin=True, name=""):
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
             raise ValueError(f"Neuron(nin) needs a positive number of inputs, got {nin!r}")
-        self.w = [Value(random.uniform(-1, 1), f"w{i}") for i in range(nin)]
-        self.b = Value(0.0, "b")
+        self.name = name
+        self.w = [Value(random.uniform(-1, 1), _where(name, f"w[{i}]")) for i in range(nin)]
+        self.b = Value(0.0, _where(name, "b"))
         self.nonlin = nonlin
 
     def __call__(self, x):
@@ -35,7 +45,10 @@ class Neuron(Module):
         act = self.b                    # b + w0*x0 + w1*x1 + …, as micrograd's sum()
         for wi, xi in zip(self.w, x, strict=True):
             act = _add(act, _mul(wi, xi))     # act + wi * xi, minus the operators' dispatch
-        return act.relu() if self.nonlin else act
+        out = act.relu() if self.nonlin else act
+        if self.name:
+            out.label = self.name
+        return out
 
     def parameters(self):
         return [*self.w, self.b]
@@ -45,9 +58,11 @@ class Neuron(Module):
 
 
 class Layer(Module):
+    """`nout` neurons of `nin` inputs each, named `N1`, `N2`, … (under the layer's `name`)."""
 
-    def __init__(self, nin, nout, **kwargs):
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+    def __init__(self, nin, nout, name="", **kwargs):
+        self.name = name
+        self.neurons = [Neuron(nin, name=_where(name, f"N{j + 1}"), **kwargs) for j in range(nout)]
 
     def __call__(self, x):
         out = [n(x) for n in self.neurons]
@@ -61,11 +76,12 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """`MLP(2, [16, 16, 1])`: relu hidden layers and a linear output layer."""
+    """`MLP(2, [16, 16, 1])`: relu hidden layers and a linear output layer, named `L1`,
+    `L2`, …: its parameters read `L1.N3.w[0]`, `L1.N3.b`, and each neuron's output `L1.N3`."""
 
     def __init__(self, nin, nouts):
         sz = [nin, *nouts]
-        self.layers = [Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1)
+        self.layers = [Layer(sz[i], sz[i + 1], name=f"L{i + 1}", nonlin=i != len(nouts) - 1)
                        for i in range(len(nouts))]
 
     def __call__(self, x):
