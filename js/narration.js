@@ -8,7 +8,7 @@
 //   eager     "... b fires again with its whole grad 2 (the eager bug: what it passed on
 //              before is passed on again) ..."
 import { formatNumber } from "./format.js";
-import { gradOf, nodeName } from "./payload.js";
+import { gradOf, isExpression, nodeName } from "./payload.js";
 import { user } from "./text.js";
 
 /** @typedef {import("./text.js").Piece} Piece */
@@ -53,9 +53,7 @@ class Narration {
   value(id) { return num(this.data[id]); }
   /** `name` where an operator follows or precedes it: "(a*b)" for an expression. */
   operand(id) {
-    const node = this.node(id);
-    const wrap = node.op && !node.label && /[\s+\-*/]/.test(nodeName(node).replace(/\([^()]*\)/g, ""));
-    return wrap ? ["(", this.name(id), ")"] : [this.name(id)];
+    return isExpression(this.node(id)) ? ["(", this.name(id), ")"] : [this.name(id)];
   }
   inputs(id) {
     return this.structure.edges.filter((e) => e.dst === id).sort((a, b) => a.slot - b.slot);

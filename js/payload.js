@@ -92,7 +92,7 @@ export function gradOf(node, name) {
 
 // A node called by what it computes (no label), with an operator outside parentheses:
 // "a*b", "-x" and "x**2" need them before ".grad", "tanh(a + b)" does not.
-function isExpression(node) {
+export function isExpression(node) {
   if (node.label || !node.op || !node.name) return false;
   let outside = node.name; // the name less every parenthesized part, innermost first
   let before;

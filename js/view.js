@@ -188,19 +188,16 @@ export function createView(doc, host) {
   // The narration of step `index`: [{title, pieces}], one per panel, or one for all
   // when they would say the same.
   function linesAt(index) {
-    const lines = [];
-    {
-      for (const panel of state.view.panels) {
-        const replay = replayOf(state.values, panel.replay);
-        const at = lessonAt(state.structure, replay, index, panel.replay, lesson.forward);
-        const length = lessonLength(state.structure, replay, lesson.forward);
-        const pieces = typeof replay.error === "string" && at.phase === "backward"
-          ? [replay.error]
-          : index > length && length > 0 ? ["(this pass ended earlier)"]
-            : quizNarration(state.structure, at, quiz.hidden) ?? narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
-        lines.push({ title: panel.title, pieces });
-      }
-    }
+    const lines = state.view.panels.map((panel) => {
+      const replay = replayOf(state.values, panel.replay);
+      const at = momentAt(panel, index);
+      const length = lessonLength(state.structure, replay, lesson.forward);
+      const pieces = typeof replay.error === "string" && at.phase === "backward"
+        ? [replay.error]
+        : index > length && length > 0 ? ["(this pass ended earlier)"]
+          : quizNarration(state.structure, at, quiz.hidden) ?? narrate(state.structure, state.values, at, { mode: panel.replay, last: index === length && length > 0, forward: lesson.forward });
+      return { title: panel.title, pieces };
+    });
     const same = lines.length > 1 && lines.every((line) => JSON.stringify(line.pieces) === JSON.stringify(lines[0].pieces));
     return same ? [{ title: null, pieces: lines[0].pieces }] : lines;
   }
