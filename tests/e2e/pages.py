@@ -96,49 +96,47 @@ class Page:
         self.context.close()
 
 
-class VoilaServer:
-    """`voila <notebook>` on a free loopback port, in a temp dir with its own Jupyter
-    dirs; the kernel imports this working tree's gradwidget (PYTHONPATH), like the Lab
-    tests' kernels. Use as a context manager; `url` is the page of the notebook."""
+class ServerProcess:
+    """A server command run in a temp dir with the notebook `notebook` copied in, on a free
+    loopback port, importing this working tree's gradwidget (PYTHONPATH), like the Lab
+    tests' kernels. A context manager: on entry it waits (60 s at most) until the port
+    listens; `url` is its page, `log_tail()` what it printed. Subclasses give `name` and
+    `args()`, and may add to `env()`."""
+
+    name = "server"
 
     def __init__(self, notebook):
         self.notebook = pathlib.Path(notebook)
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="gw-e2e-voila-"))
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix=f"gw-e2e-{self.name}-"))
         self.port = free_port()
-        self.log_path = self.tmp / "voila.log"
+        self.log_path = self.tmp / f"{self.name}.log"
         self.proc = None
+
+    def args(self):
+        raise NotImplementedError
 
     def env(self):
         env = dict(os.environ)
-        for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                         ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
-            (self.tmp / sub).mkdir(parents=True, exist_ok=True)
-            env[var] = str(self.tmp / sub)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         env.pop("ANYWIDGET_HMR", None)
-        env["JUPYTER_PLATFORM_DIRS"] = "1"
         return env
 
     def __enter__(self):
         shutil.copy(self.notebook, self.tmp / self.notebook.name)
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", "--no-browser", f"--port={self.port}",
-             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", f"--Voila.root_dir={self.tmp}",
-             "--VoilaConfiguration.show_tracebacks=True", self.notebook.name],
-            cwd=self.tmp, env=self.env(), stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.args(), cwd=self.tmp, env=self.env(), stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {self.proc.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
             except OSError:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError(f"voila did not listen in 60 s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name} did not listen in 60 s:\n{self.log_tail()}")
 
     def __exit__(self, *exc):
         if self.proc and self.proc.poll() is None:
@@ -160,6 +158,26 @@ class VoilaServer:
             return self.log_path.read_text(errors="replace")[-chars:]
         except OSError:
             return ""
+
+
+class VoilaServer(ServerProcess):
+    """`voila <notebook>`, with its own Jupyter dirs; `url` is the page of the notebook."""
+
+    name = "voila"
+
+    def args(self):
+        return [sys.executable, "-m", "voila", "--no-browser", f"--port={self.port}",
+                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", f"--Voila.root_dir={self.tmp}",
+                "--VoilaConfiguration.show_tracebacks=True", self.notebook.name]
+
+    def env(self):
+        env = super().env()
+        for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                         ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
+            (self.tmp / sub).mkdir(parents=True, exist_ok=True)
+            env[var] = str(self.tmp / sub)
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        return env
 
 
 def core_numbers(code, root, leaves=None):

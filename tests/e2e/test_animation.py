@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from gradwidget import GraphWidget, Value, replay, snapshot
+from gradwidget import GraphWidget, replay, snapshot
 from gradwidget.html import save_html
 
 from .pages import Page
-from .reference import flat_deposits, moment, plain
+from .reference import flat_deposits, graph_of, moment, plain
 
 pytestmark = pytest.mark.browser
 
@@ -19,9 +19,7 @@ CODE = "a = Value(3.0, label='a'); b = a + a; b.label = 'b'\n"
 
 
 def _graph():
-    namespace = {"Value": Value}
-    exec(CODE, namespace)
-    return namespace["b"]
+    return graph_of(CODE, "b")
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,14 @@ a cell's comms when the cell runs again. So: two sessions one after the other ea
 styled graph that steps and shows the core's numbers, and in `marimo edit` the widget
 draws again after its cell is re-run and after the page is reloaded."""
 
-import os
-import pathlib
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
 
 from .dom import button, step_of
-from .jupyter import REPO, free_port
-from .pages import Page, by_index, core_numbers, shown_numbers
+from .jupyter import REPO
+from .pages import Page, ServerProcess, by_index, core_numbers, shown_numbers
 
 pytestmark = pytest.mark.browser
 marimo = pytest.importorskip("marimo")
@@ -31,57 +25,21 @@ DIAMOND = ("a, b, c = Value(2.0, 'a'), Value(3.0, 'b'), Value(4.0, 'c')\n"
 DRAWN = ".gradwidget:is([data-state=drawn], [data-state=error])"
 
 
-class MarimoServer:
-    """`marimo <command> <copy of the notebook>` on a free loopback port, without a token,
-    importing this working tree's gradwidget; a context manager, `url` its page."""
+class MarimoServer(ServerProcess):
+    """`marimo <command> <notebook>` without a token, its config in the temp dir."""
+
+    name = "marimo"
 
     def __init__(self, command):
         self.command = command
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix=f"gw-e2e-marimo-{command}-"))
-        self.port = free_port()
-        self.log_path = self.tmp / "marimo.log"
+        super().__init__(NOTEBOOK)
 
-    def __enter__(self):
-        shutil.copy(NOTEBOOK, self.tmp / NOTEBOOK.name)
-        env = dict(os.environ, HOME=str(self.tmp), XDG_CONFIG_HOME=str(self.tmp / "config"))
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "marimo", self.command, NOTEBOOK.name, "--headless", "--no-token",
-             "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=self.tmp, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"marimo exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError(f"marimo did not listen in 60 s:\n{self.log_tail()}")
+    def args(self):
+        return [sys.executable, "-m", "marimo", self.command, self.notebook.name, "--headless", "--no-token",
+                "--host", "127.0.0.1", "--port", str(self.port)]
 
-    def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/"
-
-    def log_tail(self, chars=4000):
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
+    def env(self):
+        return {**super().env(), "HOME": str(self.tmp), "XDG_CONFIG_HOME": str(self.tmp / "config")}
 
 
 def styled(widget):
