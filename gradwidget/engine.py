@@ -28,7 +28,7 @@ import math
 import threading
 from numbers import Real
 
-__all__ = ["NAME_LENGTH", "Value", "lock", "name", "names"]
+__all__ = ["NAME_LENGTH", "Group", "Value", "group", "lock", "name", "names"]
 
 _INF = math.inf
 _NEG_INF = -math.inf
@@ -37,6 +37,80 @@ _ZERO = 0.0             # the grad every node is made with (see _start)
 lock = threading.RLock()
 """Held while a graph's numbers are changed (backward, forward) or read as a whole (pickle,
 graph.snapshot). Hold it yourself to do either from several threads at once."""
+
+
+# --- groups: where a value was made (a neuron, a layer, a block of your own) -------------
+
+class Group:
+    """One entry into `group(name)`: the values made meanwhile belong to it.
+
+    A group knows only its name, its kind and the group it was entered in (`parent`);
+    how groups are drawn is gradwidget.groups' business. Each entry is a new Group, so two
+    calls of one neuron make two groups of the same name.
+    """
+
+    __slots__ = ("kind", "name", "parent")
+
+    def __init__(self, name, kind="group", parent=None):
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a group's name must be a non-empty str, got {name!r}")
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"a group's kind must be a non-empty str, got {kind!r}")
+        self.name = name
+        self.kind = kind
+        self.parent = parent
+
+    def path(self):
+        """The names from the outermost group in, e.g. `("MLP", "L1", "L1.N3")`."""
+        names, g = [], self
+        while g is not None:
+            names.append(g.name)
+            g = g.parent
+        return tuple(reversed(names))
+
+    def __repr__(self):
+        return f"Group({'/'.join(self.path())!r}, kind={self.kind!r})"
+
+
+_group = None           # the group values are made in now (None: none); see group()
+
+
+class group:
+    """`with group("attention"): ...` puts the values made inside into one group, drawn by
+    GraphWidget as one box that expands into them; `@group("attention")` does it for every
+    call of a function. Groups nest. nn's Neuron, Layer and MLP use it.
+
+    The current group is one for the process, not per thread: build graphs with groups in
+    one thread at a time (backward() and forward() from any thread are unaffected).
+    """
+
+    __slots__ = ("_entered", "kind", "name")
+
+    def __init__(self, name, kind="group"):
+        Group(name, kind)                    # the same checks, before any `with`
+        self.name = name
+        self.kind = kind
+        self._entered = []
+
+    def __enter__(self):
+        global _group
+        self._entered.append(_group)
+        _group = Group(self.name, self.kind, _group)
+        return _group
+
+    def __exit__(self, *exc):
+        global _group
+        _group = self._entered.pop()
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def grouped(*args, **kwargs):
+            with group(self.name, self.kind):
+                return fn(*args, **kwargs)
+        return grouped
 
 
 # --- the op table: forward value and local derivatives, side by side -------------------
@@ -180,7 +254,7 @@ class Value:
     `backward()` deposits two contributions into `a.grad`.
     """
 
-    __slots__ = ("_a", "_b", "_da", "_db", "_k", "_label", "_op", "_seen", "data", "grad")
+    __slots__ = ("_a", "_b", "_da", "_db", "_group", "_k", "_label", "_op", "_seen", "data", "grad")
 
     def __init__(self, data, label=""):
         self._label = ""
@@ -190,6 +264,7 @@ class Value:
         self._op = ""
         self._a = self._b = self._k = self._seen = None
         self._da = self._db = 0.0
+        self._group = _group
 
     # --- what a node is -------------------------------------------------------------
 
@@ -207,6 +282,11 @@ class Value:
     def op(self):
         """The op that made this value ('+', '*', 'tanh', '**2', …); '' for a leaf."""
         return f"**{self._k:g}" if self._op == "**" else self._op
+
+    @property
+    def group(self):
+        """The Group this value was made in (`with group(...)`, an nn module), or None."""
+        return self._group
 
     @property
     def children(self):
@@ -376,13 +456,13 @@ class Value:
         object however many times it is used (`a + a` keeps one `a`).
         """
         if self._a is None:
-            return _leaf, (type(self), self.data, self.grad, self._label)
+            return _leaf, (type(self), self.data, self.grad, self._label, self._group)
         with lock:
             order = self.topo()
             index = {node: i for i, node in enumerate(order)}
             flat = [node if node._a is None else
                     (node._op, index[node._a], index.get(node._b), node._k,
-                     node.data, node._da, node._db, node.grad, node._label)
+                     node.data, node._da, node._db, node.grad, node._label, node._group)
                     for node in order]
         return _rebuild, (flat,)
 
@@ -407,6 +487,7 @@ def method(self{other}):
     out._da = {da}
     out._db = {db}
     out._k = out._seen = None
+    out._group = _group
     return out
 """
 _READ_ONE = "    x = self.data\n"
@@ -455,6 +536,7 @@ def _make(op, data, a, b, da, db, k=None):
     out._db = db
     out._k = k
     out._seen = None
+    out._group = _group
     return out
 
 
@@ -471,10 +553,11 @@ def _constant(x, op):
     return Value(_number(x, f"the other operand of {op}"))
 
 
-def _leaf(cls, data, grad, label):
+def _leaf(cls, data, grad, label, group=None):
     v = _new(cls)
     Value.__init__(v, data, label)
     v.grad = grad
+    v._group = group
     return v
 
 
@@ -485,10 +568,11 @@ def _rebuild(flat):
         if isinstance(item, Value):            # a leaf, unpickled on its own
             nodes.append(item)
             continue
-        op, a, b, k, data, da, db, grad, label = item
+        op, a, b, k, data, da, db, grad, label, *grouped = item
         node = _make(op, data, nodes[a], None if b is None else nodes[b], da, db, k)
         node.grad = grad
         node._label = label
+        node._group = grouped[0] if grouped else None
         nodes.append(node)
     return nodes[-1]
 

@@ -53,6 +53,14 @@ class Snapshot:
         """id -> `engine.name()` of the node (its label, else the expression it computes)."""
         return tuple(names(self.values))
 
+    @cached_property
+    def users(self):
+        """id -> the ids of the nodes that use it, one per edge (in edge order)."""
+        users = [[] for _ in self.values]
+        for src, dst, _ in self.edges:
+            users[src].append(dst)
+        return users
+
     def shape(self):
         """What decides the picture: ops, labels, names and edges (cheap to compare)."""
         return (tuple(v.op for v in self.values), tuple(v.label for v in self.values),

@@ -2,7 +2,7 @@
 
 import random
 
-from .engine import Value
+from .engine import Value, group
 
 _add, _mul = Value.__add__, Value.__mul__     # called directly: cheaper than `+` and `*`
 
@@ -35,17 +35,20 @@ class Neuron(Module):
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
             raise ValueError(f"Neuron(nin) needs a positive number of inputs, got {nin!r}")
         self.name = name
-        self.w = [Value(random.uniform(-1, 1), _where(name, f"w[{i}]")) for i in range(nin)]
-        self.b = Value(0.0, _where(name, "b"))
+        self._group = group(name or "neuron", "neuron")
+        with self._group:               # its parameters live in it (gradwidget.groups)
+            self.w = [Value(random.uniform(-1, 1), _where(name, f"w[{i}]")) for i in range(nin)]
+            self.b = Value(0.0, _where(name, "b"))
         self.nonlin = nonlin
 
     def __call__(self, x):
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(x)}")
-        act = self.b                    # b + w0*x0 + w1*x1 + …, as micrograd's sum()
-        for wi, xi in zip(self.w, x, strict=True):
-            act = _add(act, _mul(wi, xi))     # act + wi * xi, minus the operators' dispatch
-        out = act.relu() if self.nonlin else act
+        with self._group:               # one group per call: drawn as one box
+            act = self.b                # b + w0*x0 + w1*x1 + …, as micrograd's sum()
+            for wi, xi in zip(self.w, x, strict=True):
+                act = _add(act, _mul(wi, xi))     # act + wi * xi, minus the operators' dispatch
+            out = act.relu() if self.nonlin else act
         if self.name:
             out.label = self.name
         return out
@@ -62,10 +65,13 @@ class Layer(Module):
 
     def __init__(self, nin, nout, name="", **kwargs):
         self.name = name
-        self.neurons = [Neuron(nin, name=_where(name, f"N{j + 1}"), **kwargs) for j in range(nout)]
+        self._group = group(name or "layer", "layer")
+        with self._group:
+            self.neurons = [Neuron(nin, name=_where(name, f"N{j + 1}"), **kwargs) for j in range(nout)]
 
     def __call__(self, x):
-        out = [n(x) for n in self.neurons]
+        with self._group:
+            out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self):
@@ -81,16 +87,19 @@ class MLP(Module):
 
     def __init__(self, nin, nouts):
         sz = [nin, *nouts]
-        self.layers = [Layer(sz[i], sz[i + 1], name=f"L{i + 1}", nonlin=i != len(nouts) - 1)
-                       for i in range(len(nouts))]
+        self._group = group("MLP", "mlp")
+        with self._group:
+            self.layers = [Layer(sz[i], sz[i + 1], name=f"L{i + 1}", nonlin=i != len(nouts) - 1)
+                           for i in range(len(nouts))]
 
     def __call__(self, x):
         if not isinstance(x, (list, tuple)):
             x = [x]
-        for layer in self.layers:
-            x = layer(x)
-            if not isinstance(x, list):
-                x = [x]
+        with self._group:
+            for layer in self.layers:
+                x = layer(x)
+                if not isinstance(x, list):
+                    x = [x]
         return x[0] if len(x) == 1 else x
 
     def parameters(self):

@@ -22,7 +22,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from . import engine, foreign
+from . import engine, foreign, groups
 from .controls import find_leaf, finite, slider_spec
 from .engine import Value, lock, name
 from .graph import replay, snapshot
@@ -43,6 +43,7 @@ _VIEWS_OF = {
     "foreign": tuple(v for v in VIEWS if set(_MODES["views"][v]["panels"]) <= {"accumulate", "observed"}),
 }
 MAX_NODES = 100_000                         # the most `max_nodes` may be (a page's "Draw anyway")
+GROUP_MAX_NODES = 200_000                   # a larger graph is summed up, not grouped
 EAGER_MAX_STEPS = 5000                      # above this the eager replay is sent as an error
 STARTS = ("begin", "end")                   # the values of the `start` trait
 SCALES = (0.5, 3.0)                         # the range of the `scale` trait (text scale)
@@ -192,6 +193,9 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
     forward = traitlets.Bool(False).tag(sync=True)
     scale = _Scale(1.0).tag(sync=True)
     sliders = traitlets.List().tag(sync=True)
+    # The keys of the groups drawn open (gradwidget.groups); None: the default view, which
+    # opens groups level by level while it draws at most groups.BUDGET nodes (the page may set it).
+    expanded = traitlets.List(traitlets.Unicode(), default_value=None, allow_none=True).tag(sync=True)
     _engine = traitlets.Instance(LayoutEngine).tag(sync=True, **widget_serialization)
 
     def __init__(self, root, mode=None, max_nodes=2500, sliders=None, start="begin",
@@ -202,6 +206,7 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
             mode = "accumulate" if isinstance(root, Value) else "compare-observed"
         if sliders and not isinstance(root, Value):
             raise TypeError(_no_sliders(root, "sliders"))
+        self._grouping = quiz is None or quiz is False    # a quiz asks about every value
         self.svg = None
         self._svg_path = None
         self._slide = None
@@ -285,20 +290,39 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         back): its replays are the chain rule over your graph ("accumulate") and your own
         backward, observed ("observed"); `findings` is what foreign.check() says."""
         mine = isinstance(root, Value)
+        proj = None
         if mine:
             order = root.topo()
-            snap = None if len(order) > self.max_nodes else snapshot(root)
+            # Above max_nodes a graph with groups (nn modules, your own) is still drawn if
+            # collapsing them makes it small enough; one without is summed up, unread.
+            big = len(order) > self.max_nodes
+            grouped = big and self._grouping and len(order) <= GROUP_MAX_NODES and \
+                any(v._group is not None for v in order)
+            snap = None if big and not grouped else snapshot(root)
+            if snap is not None and self._grouping:
+                proj = self._project(snap)
+                if proj is not None and len(proj.structure["nodes"]) > self.max_nodes:
+                    snap = proj = None            # even collapsed it is too large: counts
             found = {"findings": [], "foreign": None, "views": list(_VIEWS_OF["own"])}
         else:
             snap = foreign.snapshot(root)
             order = snap.values
             found = {"findings": _findings(snap), "foreign": type(root).__qualname__,
                      "views": list(_VIEWS_OF["foreign"])}
-        if len(order) > self.max_nodes:       # one walk: counts only, no snapshot, no replay
+            if len(order) > self.max_nodes:
+                snap = None
+        if snap is None:                      # one walk: counts only, no replay
             structure = _summary(order)
             shape = ("summary", structure["key"])
             structure = None if shape == self._shape else structure
             values = {"data": [], "local": [], "replays": {}, "stale": None}
+        elif proj is not None:                # groups: what is drawn, and its numbers
+            shape = ("grouped", proj.structure["key"])
+            structure = None if shape == self._shape else proj.structure
+            data, stale = _read(snap.values, root)
+            values = {"data": proj.data(data), "local": proj.local,
+                      "replays": {m: proj.replay(_replay_json(snap, m)) for m in PANELS},
+                      "stale": stale}
         else:
             shape = snap.shape()
             structure = None if shape == self._shape else snap.structure()
@@ -308,6 +332,71 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
                       "replays": {m: replay_json(snap, m) for m in PANELS}, "stale": stale}
         key = (structure or self.structure)["key"]
         return structure, shape, {"key": key, **values, **found, "error": None, "seq": None}
+
+    def _project(self, snap):
+        """The drawn graph of `snap` with its groups (gradwidget.groups), None if it has none."""
+        parts, home = groups.tree(snap)
+        if not parts:
+            return None
+        keys = {p.key for p in parts}
+        if self.expanded is None:
+            expanded = groups.default_expanded(snap, parts, home)
+        else:
+            expanded = keys & set(self.expanded)      # keys of another graph: ignored
+        proj = groups.project(snap, parts, home, expanded)
+        proj.structure["groups"]["expanded"] = sorted(proj.expanded & keys)
+        return proj
+
+    # --- groups -------------------------------------------------------------------------
+
+    @property
+    def groups(self):
+        """The keys of the graph's groups (`MLP/L1/L1.N3`), outermost first; [] without any."""
+        return list(self.structure.get("groups", {}).get("keys", []))
+
+    def _keys(self, names, what):
+        known = self.groups
+        out = []
+        for n in names:
+            if not isinstance(n, str):
+                raise TypeError(f"{what} takes group keys or names (str), got {_short(n)}")
+            if n in known:
+                out.append(n)
+                continue
+            named = [k for k in known if k.rsplit("/", 1)[-1] == n]
+            if len(named) != 1:
+                hint = f"; it has {', '.join(map(repr, known[:6]))}{', …' if len(known) > 6 else ''}" \
+                    if known else "; it has no groups"
+                raise ValueError(f"{what}: {'no' if not named else 'more than one'} group "
+                                 f"{n!r} in this graph{hint}")
+            out.append(named[0])
+        return out
+
+    def _open(self):
+        return set(self.structure.get("groups", {}).get("expanded", []))
+
+    def expand(self, *names):
+        """Draw these groups open (keys like `MLP/L1/L1.N3`, or a unique last part: `L1.N3`)."""
+        self.expanded = sorted(self._open() | set(self._keys(names, "expand()")))
+        return self
+
+    def collapse(self, *names):
+        """Draw these groups as one box each."""
+        self.expanded = sorted(self._open() - set(self._keys(names, "collapse()")))
+        return self
+
+    def expand_all(self):
+        self.expanded = self.groups
+        return self
+
+    def collapse_all(self):
+        self.expanded = []
+        return self
+
+    @traitlets.observe("expanded")
+    def _expanded_changed(self, change):
+        if self.structure:                    # not during __init__
+            self.refresh()
 
     def _show(self, root, structure, shape, values, sliders=None):
         """Send a payload in one message (a new structure only if the shape changed)."""
@@ -436,8 +525,10 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         """
         accepted, refused = {}, []
         for key, value in (sync_data.items() if isinstance(sync_data, dict) else ()):
-            if key not in ("mode", "max_nodes", "scale"):
+            if key not in ("mode", "max_nodes", "scale", "expanded"):
                 refused.append(f"the page cannot set {_short(key)}")
+            elif key == "expanded" and (problem := _expanded_problem(value)):
+                refused.append(problem)
             elif key == "mode" and not (isinstance(value, str) and value in VIEWS):
                 refused.append(f"mode must be one of {', '.join(map(repr, VIEWS))}, got {_short(value)}")
             elif key == "max_nodes" and (isinstance(value, bool) or not isinstance(value, int)
@@ -666,6 +757,16 @@ def _summary(order) -> Structure:
     key = hashlib.blake2b(json.dumps(summary).encode(), digest_size=12).hexdigest()
     return {"key": f"summary-{key}", "root": len(order) - 1, "nodes": [], "edges": [],
             "summary": summary}
+
+
+def _expanded_problem(value):
+    """Why a page's `expanded` is refused, or None (unknown keys are ignored, not refused)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_NODES or \
+            not all(isinstance(k, str) and 0 < len(k) <= 1000 for k in value):
+        return f"expanded must be a list of group keys (str), got {_short(value)}"
+    return None
 
 
 def _short(x, limit=60):

@@ -366,7 +366,9 @@ def test_draw_anyway_from_the_page_sends_the_graph():
     w = GraphWidget(chain(60, "*"), max_nodes=10)
     n = w.structure["summary"]["nodes"]
     from_page(w, {"max_nodes": n})
-    assert len(w.structure["nodes"]) == n == 61 and w.values["key"] == w.structure["key"]
+    assert n == 61 and "summary" not in w.structure and w.values["key"] == w.structure["key"]
+    w.expand_all()                        # the chain of 60 products, drawn open
+    assert len(w.structure["nodes"]) == n and len(w.values["data"]) == n
 
 
 def test_max_nodes_from_python_is_validated_too():
