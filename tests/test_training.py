@@ -41,8 +41,8 @@ def test_expensive_redraws_stay_within_the_time_budget(clock, monkeypatch):
     view = TrainingView(max_rate=100, budget=0.1)
     original = view._redraw
 
-    def slow_redraw(loss):                   # every redraw costs 50 ms of (fake) time
-        original(loss)
+    def slow_redraw():                       # every redraw costs 50 ms of (fake) time
+        original()
         clock.now += 0.05
     monkeypatch.setattr(view, "_redraw", slow_redraw)
     start = clock.now
@@ -167,3 +167,132 @@ def test_bad_arguments_are_named():
         TrainingView(max_rate=0)
     with pytest.raises(TypeError, match="example"):
         TrainingView(example=lambda: 3.0)
+
+
+def train(model, xs, ys, view, steps, update_first=False, shown=None):
+    """A notebook's loop: loss, backward, SGD step and view.update(loss), redrawn at every
+    step (the fake clock jumps); `update_first` calls update() before the SGD step.
+    Returns per step (its loss, the example's output at the parameters it was computed
+    with, those parameters)."""
+    record = []
+    for _ in range(steps):
+        params = [p.data for p in model.parameters()]
+        out = model(xs[0]).data                        # the example at this step's parameters
+        loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)), Value(0.0))
+        model.zero_grad()
+        loss.backward()
+        if update_first:
+            view.update(loss)
+        for p in model.parameters():
+            p.data -= 0.1 * p.grad
+        if not update_first:
+            view.update(loss)
+        record.append((loss.data, out, params))
+        if shown is not None:
+            shown.append(view.graph.values["data"][-1])
+        training.time.perf_counter.now += 1.0
+    return record
+
+
+XS, YS = [[1.0, -1.0], [0.5, 2.0], [-1.5, 0.5]], [1.0, -1.0, 0.5]
+
+
+@pytest.mark.parametrize("update_first", [False, True], ids=["after-sgd", "before-sgd"])
+def test_the_graph_of_step_k_is_evaluated_with_the_parameters_of_its_loss(clock, update_first):
+    random.seed(2)
+    model = nn.MLP(2, [3, 1])
+    view = TrainingView(example=lambda: model(XS[0]))
+    shown = []
+    record = train(model, XS, YS, view, 5, update_first, shown)
+    # each redraw showed the example at the parameters its step's loss was computed with
+    assert shown == [out for _, out, _ in record]
+    loss, out, params = record[-1]
+    assert view.plot.steps[-1] == 4 and view.plot.losses[-1] == loss      # the caption's point
+    leaves = [v for v in view.graph.root.topo() if not v.children]
+    data = dict(zip(view.graph.root.topo(), view.graph.values["data"], strict=True))
+    assert [data[p] for p in model.parameters()] == params and leaves
+    assert view.plot.note == "The graph shows the example at step 4's parameters."
+    # the model's parameters are the trained ones, as the loop left them
+    assert [p.data for p in model.parameters()] != params or update_first
+    view.flush()                                       # after the loop: still the last step's
+    assert view.graph.values["data"][-1] == out
+
+
+def test_the_parameters_are_put_back_after_the_graph_is_drawn(clock):
+    random.seed(3)
+    model = nn.MLP(2, [2, 1])
+    view = TrainingView(example=lambda: model(XS[0]))
+    train(model, XS, YS, view, 3)
+    trained = [p.data for p in model.parameters()]
+    view.flush()
+    assert [p.data for p in model.parameters()] == trained
+    assert view.graph.values["stale"] is None
+
+
+def test_when_the_view_cannot_tell_the_step_the_note_says_so(clock):
+    random.seed(4)
+    model = nn.MLP(2, [2, 1])
+    view = TrainingView(example=lambda: model(XS[0]))
+    loss = sgd_step(model, XS[:2], YS[:2])
+    view.update(loss.data)                             # a number: no graph to tell by
+    assert view.graph.values["data"][-1] == model(XS[0]).data     # the parameters now
+    assert "as they are now: pass update() the loss Value" in view.plot.note
+    clock.now += 1
+    view.update(sgd_step(model, XS[:2], YS[:2]))       # a Value: the parameters of its step
+    assert view.plot.note == "The graph shows the example at step 1's parameters."
+    sgd_step(model, XS[:2], YS[:2])
+    loss = sgd_step(model, XS[:2], YS[:2])             # two SGD steps since the last update
+    clock.now += 1
+    view.update(loss)
+    assert view.graph.values["data"][-1] == model(XS[0]).data
+    assert "changed more than once since step 2's loss" in view.plot.note
+
+
+def test_without_example_flush_shows_the_last_loss(clock):
+    view = TrainingView()
+    losses = [Value(float(s), "loss") * 1.0 for s in range(5)]
+    for loss in losses:
+        view.update(loss)                              # only the first one is redrawn
+    assert view.redraws == 1 and view.graph.values["data"][-1] == 0.0
+    view.flush()
+    assert view.plot.losses[-1] == 4.0 == view.graph.values["data"][-1]
+    assert view.plot.note == "The graph is step 4's loss, as computed."
+
+
+def test_a_cell_that_does_not_flush_is_drawn_to_its_last_step_when_it_ends(clock, monkeypatch):
+    from IPython.core.events import EventManager, available_events
+    shell = type("Shell", (), {})()
+    shell.events = EventManager(shell, available_events)
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    view = TrainingView()
+    for step in range(10):
+        view.update(float(step))                       # no time passes: one redraw
+    assert view.plot.losses == [0.0]
+    shell.events.trigger("post_run_cell", None)
+    assert view.plot.losses == [float(s) for s in range(10)] and view.redraws == 2
+    assert shell.events.callbacks["post_run_cell"] == []      # once, then unregistered
+    shell.events.trigger("post_run_cell", None)
+    assert view.redraws == 2
+
+
+def test_log_scale_is_a_trait_python_can_set():
+    plot = LossPlot()
+    assert plot.log is False
+    plot.log = True
+    assert plot.get_state()["log"] is True
+
+
+def test_the_view_fits_plot_beside_graph():
+    view = TrainingView()
+    assert view.layout.flex_flow == "row wrap"
+    assert view.children == (view.plot, view.graph)
+
+
+def test_no_garbage_collection_is_counted_as_a_redraws_cost(clock, monkeypatch):
+    import gc
+    view = TrainingView()
+    seen = []
+    monkeypatch.setattr(view, "_redraw", lambda: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    view.update(1.0)
+    assert seen == [False] and gc.isenabled()            # collected after, in the loop's time
