@@ -409,7 +409,7 @@ def _project(snap, parts, home, reps, expanded):
         local_out.append(float(d))
         exact.append(ok)
     clusters = [{"key": p.key, "name": p.name, "kind": p.kind,
-                 "parent": part_cluster(p.parent), "size": p.size}
+                 "parent": part_cluster(p.parent), "size": p.size, "parts": _kinds(parts, p)}
                 for p in parts if framed[p.index]]
     expandable = [p.key for p in parts]
     structure = {"root": vid[root_rep], "nodes": nodes, "edges": edge_list}
@@ -420,6 +420,14 @@ def _project(snap, parts, home, reps, expanded):
     structure = {"key": key.hexdigest(), **structure}
     return Projection(structure, primary, outputs, edge_of, local_out, exact, set(expanded),
                       drawn_dst, [src for src, _, _ in edges])
+
+
+def _kinds(parts, part):
+    """{kind: count} of the parts directly in `part`: a layer holds {"neuron": 16}."""
+    kinds = {}
+    for c in part.children:
+        kinds[parts[c].kind] = kinds.get(parts[c].kind, 0) + 1
+    return kinds
 
 
 def _frames(parts, expanded):

@@ -12,7 +12,8 @@
 // - updateValues() remembers what it last wrote and only writes what changed; it never
 //   reads layout, so it never forces the browser to lay out in the middle of it.
 import { formatNumber, fullNumber } from "./format.js";
-import { LABEL_H, LABEL_W, labelTextWidth, opBadgeWidth, shortName } from "./layout.js";
+import { nodeName } from "./payload.js";
+import { FRAME_TITLE_H, LABEL_H, LABEL_W, badgeText, frameTitle, frameTitleWidth, labelTextWidth, opBadgeWidth, shortName } from "./layout.js";
 
 /** @typedef {import("./payload.js").Structure} Structure */
 /** @typedef {import("./layout.js").Layout} Layout */
@@ -48,6 +49,7 @@ export function drawStructure(svg, layout, structure) {
     fresh: arrowMarker(svg, `${prefix}-arrow-fresh`, "gw-arrow gw-arrow-fresh"),
     lost: arrowMarker(svg, `${prefix}-arrow-lost`, "gw-arrow gw-arrow-lost", true),
   };
+  const frames = drawFrames(svg, layout, structure);
   const edgeLayer = make(svg, "g", { class: "gw-edges" });
   const nodeLayer = make(svg, "g", { class: "gw-nodes" });
   const labelLayer = make(svg, "g", { class: "gw-edge-labels" }); // above the nodes
@@ -61,12 +63,13 @@ export function drawStructure(svg, layout, structure) {
     path.setAttribute("data-src", edge.src);
     path.setAttribute("data-dst", edge.dst);
     edgeLayer.append(path);
-    return { edge, path, state: NORMAL };
+    return { edge, path, state: NORMAL, heat: null };
   });
   const templates = new Map();
-  const nodes = structure.nodes.map((node) => drawNode(nodeLayer, templates, node, layout.nodes[node.id]));
+  const heated = Boolean(structure.groups);
+  const nodes = structure.nodes.map((node) => drawNode(nodeLayer, templates, node, layout.nodes[node.id], heated));
   return {
-    svg, structure, layout, nodes, edges, markers, labelLayer,
+    svg, structure, layout, nodes, edges, markers, labelLayer, frames,
     labels: new Map(), // edge id -> its written contribution
     styled: new Set(), // ids of edges drawn fresh or lost
     data: null, // the data array last shown (player steps keep it: its numbers are skipped)
@@ -86,6 +89,31 @@ function arrowMarker(svg, id, className, hollow = false) {
   return `url(#${id})`;
 }
 
+// The frames of the expanded groups (layout.clusters, by index into structure.clusters),
+// outermost first, under everything else; each title ("▾ L1 · layer · 800") collapses it:
+//   g.gw-frames > g.gw-frame[data-key] > rect.gw-frame-box, g.gw-frame-title[data-toggle] > rect, text
+function drawFrames(svg, layout, structure) {
+  const layer = make(svg, "g", { class: "gw-frames" });
+  const frames = [];
+  (structure.clusters ?? []).forEach((cluster, i) => {
+    const box = layout.clusters?.[i];
+    if (!box) return;
+    const g = make(layer, "g", { class: `gw-frame gw-frame-${cssKind(cluster.kind)}`, "data-key": cluster.key });
+    make(g, "rect", { class: "gw-frame-box", x: box.x, y: box.y, width: box.w, height: box.h, rx: 10 });
+    const title = make(g, "g", {
+      class: "gw-frame-title", "data-toggle": cluster.key, "data-open": "true", tabindex: 0, role: "button",
+      "aria-expanded": "true", transform: `translate(${box.x + 6},${box.y + 4})`,
+    });
+    title.setAttribute("aria-label", `Collapse ${cluster.name} (${cluster.kind} of ${cluster.size} values)`);
+    make(title, "rect", { class: "gw-frame-hit", width: Math.ceil(frameTitleWidth(cluster)), height: FRAME_TITLE_H - 4, rx: 6 });
+    make(title, "text", { class: "gw-frame-text", x: 8, y: 15 }, frameTitle(cluster));
+    frames.push(g);
+  });
+  return frames;
+}
+
+const cssKind = (kind) => String(kind).replace(/[^a-z0-9-]/gi, "") || "group";
+
 // A value node: label and op badge on top, then "data <n>" and "grad <n>":
 //   g.gw-node > rect.gw-box, [rect.gw-op-box], text.gw-head > (tspan.gw-label, [tspan.gw-op]),
 //               line.gw-sep, text.gw-rows > (tspan.gw-key, tspan.gw-data, tspan.gw-key, tspan.gw-grad)
@@ -93,10 +121,16 @@ function arrowMarker(svg, id, className, hollow = false) {
 // (A small drawing hides the two <text>s with display: none. Measured in Chromium: hiding
 // them directly is cheap, but hiding a <g> wrapped around them made every later frame
 // lay out again, ~10x slower.)
-function nodeTemplate(doc, op, w, h) {
+// A collapsed group is the same box with a second border inside (a group, also without
+// colour), "▸ 50" as its badge (it opens, and holds 50 values) and, when several of its
+// values are used outside it, "values" and "outputs" counts instead of one data and grad.
+function nodeTemplate(doc, op, w, h, group = null, heated = false) {
   const g = doc.createElementNS(SVG, "g");
-  g.setAttribute("class", op ? "gw-node" : "gw-node gw-leaf");
+  g.setAttribute("class", group ? `gw-node gw-groupbox${group.outputs > 1 ? " gw-outputs" : ""}` : op ? "gw-node" : "gw-node gw-leaf");
   make(g, "rect", { class: "gw-box", width: w, height: h, rx: 7 });
+  if (group) make(g, "rect", { class: "gw-group-inner", x: 3, y: 3, width: w - 6, height: h - 6, rx: 5 });
+  // |grad| against the largest drawn (draw.js heat()): a bar on the left, as tall as it is large
+  if (heated) make(g, "rect", { class: "gw-heat", x: 0, y: 8, width: 5, height: h - 16, rx: 2 });
   if (op) {
     const bw = opBadgeWidth(op);
     make(g, "rect", { class: "gw-op-box", x: w - 8 - bw, y: 6, width: bw, height: 18, rx: 9 });
@@ -106,21 +140,32 @@ function nodeTemplate(doc, op, w, h) {
   if (op) make(head, "tspan", { class: "gw-op", x: w - 8 - opBadgeWidth(op) / 2 }, op);
   make(g, "line", { class: "gw-sep", x1: 0, x2: w, y1: 30, y2: 30 });
   const rows = make(g, "text", { class: "gw-rows" });
-  make(rows, "tspan", { class: "gw-key", x: 10, y: 47 }, "data");
-  make(rows, "tspan", { class: "gw-data", x: w - 10, y: 47 }, "");
-  make(rows, "tspan", { class: "gw-key", x: 10, y: 64 }, "grad"); // 13px digits end ~3 below: clear of the ×n badge at h - 8
-  make(rows, "tspan", { class: "gw-grad", x: w - 10, y: 64 }, "");
+  const many = group && group.outputs > 1;
+  make(rows, "tspan", { class: "gw-key", x: 10, y: 47 }, many ? "values" : "data");
+  make(rows, "tspan", { class: "gw-data", x: w - 10, y: 47 }, many ? String(group.size) : "");
+  make(rows, "tspan", { class: "gw-key", x: 10, y: 64 }, many ? "outputs" : "grad"); // 13px digits end ~3 below: clear of the ×n badge at h - 8
+  make(rows, "tspan", { class: "gw-grad", x: w - 10, y: 64 }, many ? String(group.outputs) : "");
   return g;
 }
 
-function drawNode(layer, templates, node, box) {
+function drawNode(layer, templates, node, box, heated) {
   const { w, h } = box;
-  const key = `${node.op}\n${w}\n${h}`;
-  if (!templates.has(key)) templates.set(key, nodeTemplate(layer.ownerDocument, node.op, w, h));
+  const op = badgeText(node);
+  const group = node.group ?? null;
+  const key = group ? `group\n${op}\n${w}\n${h}\n${group.outputs > 1 ? `${group.size}/${group.outputs}` : ""}` : `${op}\n${w}\n${h}`;
+  if (!templates.has(key)) templates.set(key, nodeTemplate(layer.ownerDocument, op, w, h, group, heated));
   const g = templates.get(key).cloneNode(true);
   g.setAttribute("transform", `translate(${box.x},${box.y})`);
   g.setAttribute("data-id", node.id);
   g.setAttribute("data-label", node.label || "");
+  if (group) { // it opens in place: by click, or Enter / Space with the focus on it
+    g.setAttribute("data-toggle", group.key);
+    g.setAttribute("data-open", "false");
+    g.setAttribute("tabindex", "0");
+    g.setAttribute("role", "button");
+    g.setAttribute("aria-expanded", "false");
+    g.setAttribute("aria-label", `${nodeName(node)}: ${group.kind} of ${group.size} values; expand`);
+  }
   const rows = g.lastChild;
   const head = rows.previousSibling.previousSibling;
   head.firstChild.firstChild.data = shortName(node); // bidi-isolated by the CSS (styles.js)
@@ -129,7 +174,8 @@ function drawNode(layer, templates, node, box) {
   const data = rows.childNodes[1];
   const grad = rows.childNodes[3];
   return {
-    g, w, h, badge: null,
+    g, w, h, badge: null, counts: Boolean(group && group.outputs > 1), // counts: no data, no grad to show
+    heat: null,
     data, grad, dataText: data.firstChild, gradText: grad.firstChild,
     // what updateValues last wrote (null: nothing yet)
     shown: { data: null, dataFull: null, grad: null, gradFull: null }, flags: 0, count: 0,
@@ -240,7 +286,9 @@ export function updateValues(view, { data, at, mode, hidden = NO_NODES }) {
     const node = nodes[id];
     const { shown } = node;
     const waiting = pending.has(id); // not computed yet in the forward pass: "?"
-    if (newData) {
+    if (node.counts) {
+      // a group of several outputs shows its counts (drawn once), not one output's numbers
+    } else if (newData) {
       const x = data?.[id];
       const text = waiting ? "?" : formatNumber(x);
       if (text !== shown.data) node.dataText.data = shown.data = text;
@@ -249,10 +297,12 @@ export function updateValues(view, { data, at, mode, hidden = NO_NODES }) {
     }
     const g = at.grad[id];
     const secret = hidden.has(id);
-    const gradText = secret ? "?" : formatNumber(g);
-    if (gradText !== shown.grad) node.gradText.data = shown.grad = gradText;
-    const gradFull = secret ? "" : fullNumber(g);
-    if (gradFull !== shown.gradFull) node.grad.setAttribute("data-value", (shown.gradFull = gradFull));
+    if (!node.counts) {
+      const gradText = secret ? "?" : formatNumber(g);
+      if (gradText !== shown.grad) node.gradText.data = shown.grad = gradText;
+      const gradFull = secret ? "" : fullNumber(g);
+      if (gradFull !== shown.gradFull) node.grad.setAttribute("data-value", (shown.gradFull = gradFull));
+    }
 
     const count = at.terms[id]?.length ?? 0;
     const flags = (count > 1 ? 1 : 0) | (at.active === id ? 2 : 0) | (freshNodes.has(id) ? 4 : 0) |
@@ -265,6 +315,8 @@ export function updateValues(view, { data, at, mode, hidden = NO_NODES }) {
     if (count > 1 && count !== node.count) setCountBadge(node, count);
     node.count = count;
   }
+
+  if (view.structure.groups) heat(view, at);
 
   // Edges: only those fresh or lost now, or before, can change.
   const styled = new Set();
@@ -296,6 +348,34 @@ export function updateValues(view, { data, at, mode, hidden = NO_NODES }) {
     const lost = !at.fresh.has(id);
     writeLabel(view, id, { lost, word: lost ? "lost " : mode === "overwrite" ? "= " : "+= ", value: term.value,
       secret: hidden.has(view.structure.edges[id]?.src) });
+  }
+}
+
+// Gradient magnitude, in a grouped graph (a network): each node's |grad| and each edge's
+// last |contribution| against the largest one drawn now, as a level 0-4 in `data-heat`,
+// which styles.js shows as border and line width (and colour): during training, where
+// the gradient flows is visible at a glance. Written only where the level changes.
+const HEAT_LEVELS = 4;
+function heat(view, at) {
+  const level = (x, top) => (top > 0 && x > 0 ? Math.min(HEAT_LEVELS, Math.ceil((HEAT_LEVELS * x) / top)) : 0);
+  let top = 0;
+  for (let id = 0; id < view.nodes.length; id++) if (!view.nodes[id].counts) top = Math.max(top, Math.abs(at.grad[id] ?? 0));
+  for (let id = 0; id < view.nodes.length; id++) {
+    const node = view.nodes[id];
+    const h = node.counts ? 0 : level(Math.abs(at.grad[id] ?? 0), top);
+    if (h !== node.heat) {
+      node.heat = h;
+      node.g.setAttribute("data-heat", String(h));
+    }
+  }
+  let most = 0;
+  for (const term of at.byEdge.values()) most = Math.max(most, Math.abs(term.value));
+  for (const item of view.edges) {
+    const h = level(Math.abs(at.byEdge.get(item.edge.id)?.value ?? 0), most);
+    if (h !== item.heat) {
+      item.heat = h;
+      item.path.setAttribute("data-heat", String(h));
+    }
   }
 }
 

@@ -31,19 +31,36 @@ export function keptFromNotebook(event) {
 export function keyAction(event) {
   if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return null;
   if (!Object.hasOwn(KEYS, event.key)) return null;
-  const control = event.target.closest?.("button, select, input, textarea, [contenteditable=''], [contenteditable='true']");
+  const control = event.target.closest?.("button, [role='button'], select, input, textarea, [contenteditable=''], [contenteditable='true']");
   // A button takes Space (and Enter) itself; other controls take every key.
-  if (control && (event.key === " " || control.tagName !== "BUTTON")) return null;
+  const isButton = control && (control.tagName === "BUTTON" || control.getAttribute("role") === "button");
+  if (control && (event.key === " " || !isButton)) return null;
   return KEYS[event.key];
 }
 
+/** The drawing's own button (a group's box or title, `[data-toggle]`) that Enter or Space
+ * presses, or null. */
+export function toggleTarget(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return null;
+  if (event.key !== "Enter" && event.key !== " ") return null;
+  return event.target.closest?.("[data-toggle]") ?? null;
+}
+
 /** Sends the player action of each key pressed inside `root` to `dispatch` ("?" and "f"
- * press the toolbar's button for them); returns the cleanup. */
-export function bindKeys(root, dispatch) {
+ * press the toolbar's button for them), and Enter / Space on a group to `activate(el)`;
+ * returns the cleanup. */
+export function bindKeys(root, dispatch, activate = null) {
   const view = root.ownerDocument.defaultView ?? root;
   const onKey = (event) => {
     const target = event.target;
     if (event.defaultPrevented || !target?.nodeType || !root.contains(target)) return;
+    const toggle = activate && toggleTarget(event);
+    if (toggle) { // before the notebook: its Enter would edit the cell
+      event.preventDefault();
+      event.stopPropagation();
+      activate(toggle);
+      return;
+    }
     const action = keyAction(event);
     if (!action) {
       if (keptFromNotebook(event)) event.stopPropagation(); // its default action still happens

@@ -59,10 +59,14 @@ export const LABEL_H = 20;
  * are far below both. */
 export const LABELS_MAX_NODES = 500;
 export const LABELS_MAX_SPAN = 2000;
+/** Nor, in a grouped graph, above this many edges: a layer of 16 neurons feeding 16 (256 edges) would stack
+ * its boxes between two columns; only the current step's contribution is written anyway. */
+export const LABELS_MAX_EDGES = 150;
 
 /** Whether the layout of `structure` reserves a box on each edge for its contribution. */
 export function reservesLabels(structure) {
   if (structure.nodes.length > LABELS_MAX_NODES) return false;
+  if (structure.groups && structure.edges.length > LABELS_MAX_EDGES) return false;
   // Longest-path ranks (ids are in topological order: inputs first), then the columns
   // all edges cross, about the virtual nodes dot would add.
   const rank = new Map(structure.nodes.map((node) => [node.id, 0]));
@@ -90,12 +94,21 @@ export function opBadgeWidth(op) {
   return op ? Math.ceil(op.length * OP_CHAR_W + 12) : 0;
 }
 
+/** The text of a node's header badge: its op, or for a collapsed group "▸ 50" (it opens,
+ * and holds 50 values). @param {Node} node */
+export function badgeText(node) {
+  return node.group ? `\u25b8 ${node.group.size}` : node.op;
+}
+
 /** Box size in points (= SVG units) from the text the node shows. @param {Node} node */
 export function nodeSize(node) {
   const name = shortName(node);
-  const header = PAD + [...name].length * LABEL_CHAR_W + 8 + opBadgeWidth(node.op) + PAD;
+  const header = PAD + [...name].length * LABEL_CHAR_W + 8 + opBadgeWidth(badgeText(node)) + PAD;
   return { w: Math.max(MIN_W, Math.ceil(header)), h: NODE_H };
 }
+
+/** Height (points) kept free at the top of a group's frame for its title. */
+export const FRAME_TITLE_H = 24;
 
 /** DOT text for a structure. @param {Structure} structure Node "n<id>", edge id "e<id>" so the answer maps back. */
 export function toDot(structure) {
@@ -110,10 +123,22 @@ export function toDot(structure) {
     lines.push(`edge [label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0" FIXEDSIZE="TRUE" ` +
       `WIDTH="${LABEL_W}" HEIGHT="${LABEL_H}"><TR><TD></TD></TR></TABLE>>];`);
   }
+  const inside = new Map(); // cluster key -> its DOT lines (nodes, then the clusters in it)
   for (const node of structure.nodes) {
     const { w, h } = nodeSize(node);
-    lines.push(`n${node.id} [width=${inches(w)} height=${inches(h)}];`);
+    const line = `n${node.id} [width=${inches(w)} height=${inches(h)}];`;
+    if (node.cluster != null && clusterIndex(structure).has(node.cluster)) {
+      if (!inside.has(node.cluster)) inside.set(node.cluster, []);
+      inside.get(node.cluster).push(line);
+    } else lines.push(line);
   }
+  // A network's neurons keep their order, N1 at the top of their layer: dot is asked to
+  // keep the order nodes are declared in (reversed: its first goes to the bottom in LR).
+  if (structure.groups) {
+    lines[1] = lines[1].replace("graph [", "graph [ordering=out mclimit=0.01 ");
+    for (const list of inside.values()) list.reverse();
+  }
+  lines.push(...clusterDot(structure, inside));
   // One DOT edge per structure edge: `a + a` gives two parallel edges, as it should.
   for (const edge of structure.edges) {
     lines.push(`n${edge.src} -> n${edge.dst} [id=e${edge.id}];`);
@@ -124,6 +149,53 @@ export function toDot(structure) {
 
 const inches = (points) => +(points / 72).toFixed(4);
 
+const clusterIndexes = new WeakMap();
+/** cluster key -> its index in `structure.clusters` (its DOT name is `cluster_c<index>`). */
+export function clusterIndex(structure) {
+  if (!clusterIndexes.has(structure)) {
+    clusterIndexes.set(structure, new Map((structure.clusters ?? []).map((c, i) => [c.key, i])));
+  }
+  return clusterIndexes.get(structure);
+}
+
+// The frames of the expanded groups, nested as they are: `subgraph cluster_c0 { … }`, each
+// with a fixed-size empty label at its top left where draw.js writes its title.
+function clusterDot(structure, inside) {
+  const clusters = structure.clusters ?? [];
+  const index = clusterIndex(structure);
+  const children = new Map();
+  for (const c of clusters) {
+    const parent = c.parent != null && index.has(c.parent) ? c.parent : null;
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent).push(c);
+  }
+  const emit = (c) => {
+    const title = Math.ceil(frameTitleWidth(c));
+    return [
+      `subgraph cluster_c${index.get(c.key)} {`,
+      `graph [labeljust=l labelloc=t margin=10 label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0" ` +
+        `FIXEDSIZE="TRUE" WIDTH="${title}" HEIGHT="${FRAME_TITLE_H}"><TR><TD></TD></TR></TABLE>>];`,
+      ...(inside.get(c.key) ?? []),
+      ...(children.get(c.key) ?? []).flatMap(emit),
+      "}",
+    ];
+  };
+  return (children.get(null) ?? []).flatMap(emit);
+}
+
+/** Width of a frame's title ("▾ L1 · layer · 800") in points. */
+export function frameTitleWidth(cluster) {
+  return 16 + [...frameTitle(cluster)].length * 7.6;
+}
+
+/** A frame's title text: what it holds, kept short (it must not widen its column):
+ * "▾ L1 · 16 neurons", "▾ MLP · 3 layers", "▾ L1.N3 · 8 values". */
+export function frameTitle(cluster) {
+  const kinds = Object.entries(cluster.parts ?? {});
+  const [kind, count] = kinds.length === 1 && kinds[0][1] > 1 ? kinds[0] : [null, 0];
+  return `\u25be ${cluster.name} \u00b7 ${kind ? `${count} ${kind}s` : `${cluster.size} values`}`;
+}
+
 /** Graphviz "json0" text -> positions in SVG coordinates (Graphviz has y up). @returns {Layout} */
 export function parseLayout(jsonText) {
   const graph = JSON.parse(jsonText);
@@ -131,8 +203,17 @@ export function parseLayout(jsonText) {
   const toSvg = ([x, y]) => [x - llx, ury - y];
 
   const nodes = {};
+  const clusters = {}; // cluster index -> its frame, like a node's box
   const nameToId = [];
   for (const obj of graph.objects || []) {
+    if (obj.name.startsWith("cluster_c")) {
+      const [x0, y0, x1, y1] = obj.bb.split(",").map(Number);
+      const [left, top] = toSvg([x0, y1]);
+      const [right, bottom] = toSvg([x1, y0]);
+      clusters[Number(obj.name.slice("cluster_c".length))] = { x: round(left), y: round(top), w: round(right - left), h: round(bottom - top) };
+      continue;
+    }
+    if (!obj.pos) continue; // another subgraph
     const id = Number(obj.name.slice(1));
     nameToId[obj._gvid] = id;
     const [cx, cy] = toSvg(obj.pos.split(",").map(Number));
@@ -146,7 +227,7 @@ export function parseLayout(jsonText) {
     const id = Number(edge.id.slice(1));
     edges[id] = edgeGeometry(edge, llx, ury, nodes[nameToId[edge.tail]]);
   }
-  return { width: round(urx - llx), height: round(ury - lly), nodes, edges };
+  return { width: round(urx - llx), height: round(ury - lly), nodes, edges, clusters };
 }
 
 // Graphviz edge "pos": optional "e,x,y" (arrow tip) and "s,x,y" (arrow at the start),
@@ -169,19 +250,23 @@ function edgeGeometry({ pos, lp }, llx, ury, source) {
       i += 2;
     }
   }
+  const label = lp ? lp.split(",").map(Number) : null;
+  return splineGeometry(xy, n, tip, label && [label[0] - llx, ury - label[1]], source ? source.x + source.w : xy[0]);
+}
+
+// A cubic B-spline (`n` numbers of xy: p0, then c1 c2 p per segment) ending `tip` ->
+// EdgeGeometry. `label`: the centre of a reserved label box; without one the contribution
+// goes halfway across the gap right of `gapStart` (the source's column), where no node can
+// be, raised clear of the edge where it climbs under the label.
+function splineGeometry(xy, n, tip, label, gapStart) {
   let path = `M${round(xy[0])},${round(xy[1])}`;
   for (let i = 2; i + 5 < n; i += 6) {
     path += ` C${round(xy[i])},${round(xy[i + 1])} ${round(xy[i + 2])},${round(xy[i + 3])} ${round(xy[i + 4])},${round(xy[i + 5])}`;
   }
   if (tip) path += ` L${tip[0]},${tip[1]}`; // the arrowhead marker sits on this last short segment
-  if (lp) {
-    const [x, y] = lp.split(",").map(Number);
-    return { path, tip, labelX: round(x - llx), labelY: round(ury - y), reserved: true };
-  }
-  // No reserved box: halfway across the gap after the source's column, where no node can
-  // be, raised clear of the edge where it climbs under the label.
+  if (label) return { path, tip, labelX: round(label[0]), labelY: round(label[1]), reserved: true };
   const samples = sampleSpline(xy, n);
-  const labelX = (source ? source.x + source.w : xy[0]) + RANKSEP / 2;
+  const labelX = gapStart + RANKSEP / 2;
   const curveY = nearestAtX(samples, labelX)[1];
   const half = Math.min(LABEL_W / 2, RANKSEP / 2);
   const top = Math.min(curveY, nearestAtX(samples, labelX - half)[1], nearestAtX(samples, labelX + half)[1]);
@@ -225,3 +310,249 @@ function nearestAtX(samples, x) {
 }
 
 const round = (v) => Math.round(v * 10) / 10;
+
+// ---------------------------------------------------------------------------------------
+// The columns layout: what the page draws when Graphviz would take too long (or fails).
+// The same picture as dot's (inputs left, the output right, one column per rank), made in
+// time linear in nodes + columns crossed: ranks by longest path, a node with no more
+// inputs than uses pulled right next to its first use; an edge across several columns
+// gets a waypoint in each; a few barycenter sweeps order each column; each column's boxes
+// and waypoints are then pulled towards their neighbours without overlapping (an isotonic
+// regression, exact and linear). Inside a column an edge runs level through its waypoint's
+// own slot, and bends only in the gaps between columns, so it never crosses a box.
+// Contributions are written above their edges (no reserved boxes), as dot's above 500 nodes.
+
+const COLUMN_GAP = RANKSEP; // between columns: where edges bend and contributions are written
+const NODE_GAP = 22; // between two boxes of a column (dot's nodesep=0.3)
+const LANE_GAP = 8; // between two edges passing through a column, or an edge and a box
+const ARROW = 10; // the arrowhead's length (draw.js)
+const SWEEPS = 4; // ordering sweeps (each one left to right, then right to left)
+const PULLS = 4; // placement sweeps
+/** Above this many boxes and waypoints (nodes + columns crossed by edges) even the columns
+ * layout refuses: the drawing would be far beyond what a browser can show. */
+export const COLUMNS_MAX_ITEMS = 3_000_000;
+
+/** How much work laying out `structure` is: its nodes, and the columns its edges cross
+ * (longest-path ranks; dot adds a virtual node for each), the cost of every layered layout. */
+export function layoutWork(structure) {
+  const { order, index, rank } = ranks(structure, false);
+  let span = 0;
+  for (const edge of structure.edges) {
+    const s = index.get(edge.src), d = index.get(edge.dst);
+    if (s !== undefined && d !== undefined) span += Math.max(1, rank[d] - rank[s]) - 1;
+  }
+  return { nodes: order.length, edges: structure.edges.length, crossed: span, total: order.length + span };
+}
+
+// Topological order (Kahn; inputs first, ties in the structure's order), index by id, and
+// longest-path ranks; with `pull`, nodes with no more inputs than uses moved right up to
+// their first use.
+function ranks(structure, pull) {
+  const n = structure.nodes.length;
+  const index = new Map(structure.nodes.map((node, i) => [node.id, i]));
+  const ins = Array.from({ length: n }, () => []);
+  const outs = Array.from({ length: n }, () => []);
+  const indegree = new Int32Array(n);
+  for (const edge of structure.edges) {
+    const s = index.get(edge.src), d = index.get(edge.dst);
+    if (s === undefined || d === undefined || s === d) continue;
+    outs[s].push(d);
+    ins[d].push(s);
+    indegree[d]++;
+  }
+  const order = [];
+  for (let i = 0; i < n; i++) if (!indegree[i]) order.push(i);
+  for (let k = 0; k < order.length; k++) {
+    for (const d of outs[order[k]]) if (--indegree[d] === 0) order.push(d);
+  }
+  if (order.length < n) for (let i = 0; i < n; i++) if (indegree[i] > 0) order.push(i); // a cycle: never from Python
+  const rank = new Int32Array(n);
+  for (const v of order) for (const d of outs[v]) rank[d] = Math.max(rank[d], rank[v] + 1);
+  if (pull) {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const v = order[k];
+      if (!outs[v].length || outs[v].length < new Set(ins[v]).size) continue; // x*x has one input
+      let first = Infinity;
+      for (const d of outs[v]) first = Math.min(first, rank[d]);
+      if (first - 1 > rank[v]) rank[v] = first - 1;
+    }
+  }
+  return { order, index, rank, ins, outs };
+}
+
+/** The columns layout of `structure`, in the shape parseLayout returns. @returns {Layout} */
+export function columnsLayout(structure) {
+  const { order, index, rank } = ranks(structure, true);
+  const n = structure.nodes.length;
+  const sizes = structure.nodes.map(nodeSize);
+  // Items: the n boxes, then one waypoint per column an edge crosses.
+  let items = n;
+  const chains = []; // per edge: its items from source to target
+  for (const edge of structure.edges) {
+    const s = index.get(edge.src), d = index.get(edge.dst);
+    if (s === undefined || d === undefined) throw new Error(`edge ${edge.id} joins a node the graph does not have`);
+    const chain = [s];
+    const hops = Math.max(1, rank[d] - rank[s]) - 1;
+    for (let k = 0; k < hops; k++) chain.push(items++);
+    chain.push(d);
+    chains.push(chain);
+    if (items > COLUMNS_MAX_ITEMS) {
+      throw new Error(`this graph is too big to draw (its edges cross more than ${COLUMNS_MAX_ITEMS.toLocaleString("en-US")} columns)`);
+    }
+  }
+  const itemRank = new Int32Array(items);
+  itemRank.set(rank);
+  const height = new Float64Array(items); // waypoints have none
+  for (let i = 0; i < n; i++) height[i] = sizes[i].h;
+  const left = Array.from({ length: items }, () => []); // neighbours one column left
+  const right = Array.from({ length: items }, () => []);
+  for (const chain of chains) {
+    for (let k = 1; k < chain.length; k++) {
+      const a = chain[k - 1], b = chain[k];
+      if (b >= n) itemRank[b] = itemRank[a] + 1;
+      right[a].push(b);
+      left[b].push(a);
+    }
+  }
+  // Columns, first ordered by the topological order, waypoints in edge order.
+  let columns = 0;
+  for (let i = 0; i < items; i++) columns = Math.max(columns, itemRank[i] + 1);
+  const column = Array.from({ length: columns }, () => []);
+  for (const v of order) column[itemRank[v]].push(v);
+  for (let i = n; i < items; i++) column[itemRank[i]].push(i);
+  const pos = new Float64Array(items);
+  const number = (list) => list.forEach((v, k) => { pos[v] = k; });
+  column.forEach(number);
+  const key = new Float64Array(items);
+  const sortBy = (list, neighbours) => {
+    for (const v of list) {
+      const near = neighbours[v];
+      if (!near.length) { key[v] = pos[v]; continue; }
+      let sum = 0;
+      for (const u of near) sum += pos[u];
+      key[v] = sum / near.length;
+    }
+    list.sort((a, b) => key[a] - key[b] || pos[a] - pos[b]);
+    number(list);
+  };
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    for (let r = 1; r < columns; r++) sortBy(column[r], left);
+    for (let r = columns - 2; r >= 0; r--) sortBy(column[r], right);
+  }
+  // Vertical placement: stacked, then pulled towards the neighbours' centres.
+  const y = new Float64Array(items); // centres
+  const gap = (a, b) => (height[a] + height[b]) / 2 + (a < n && b < n ? NODE_GAP : LANE_GAP);
+  for (const list of column) {
+    for (let k = 1; k < list.length; k++) y[list[k]] = y[list[k - 1]] + gap(list[k - 1], list[k]);
+  }
+  const place = (list, neighbours) => {
+    const want = new Float64Array(list.length);
+    const offset = new Float64Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const v = list[k];
+      if (k) offset[k] = offset[k - 1] + gap(list[k - 1], v);
+      const near = neighbours[v];
+      let target = y[v];
+      if (near.length) {
+        target = 0;
+        for (const u of near) target += y[u];
+        target /= near.length;
+      }
+      want[k] = target - offset[k];
+    }
+    const z = isotonic(want, list.map((v) => (v < n ? 1 : 2))); // waypoints pull harder: long edges straight
+    for (let k = 0; k < list.length; k++) y[list[k]] = z[k] + offset[k];
+  };
+  const both = Array.from({ length: items }, (_, v) => left[v].concat(right[v]));
+  for (let sweep = 0; sweep < PULLS; sweep++) {
+    for (let r = 1; r < columns; r++) place(column[r], left);
+    for (let r = columns - 2; r >= 0; r--) place(column[r], right);
+  }
+  for (let r = 0; r < columns; r++) place(column[r], both);
+  // Columns' widths and x; everything shifted so the top box's top is at 0.
+  const width = new Float64Array(columns);
+  for (let i = 0; i < n; i++) width[rank[i]] = Math.max(width[rank[i]], sizes[i].w);
+  const columnX = new Float64Array(columns);
+  for (let r = 1; r < columns; r++) columnX[r] = columnX[r - 1] + width[r - 1] + COLUMN_GAP;
+  let top = Infinity, bottom = -Infinity;
+  for (let i = 0; i < items; i++) {
+    top = Math.min(top, y[i] - height[i] / 2);
+    bottom = Math.max(bottom, y[i] + height[i] / 2);
+  }
+  if (!items) top = bottom = 0;
+  const nodes = {};
+  for (let i = 0; i < n; i++) {
+    const r = rank[i];
+    const { w, h } = sizes[i];
+    nodes[structure.nodes[i].id] = { x: round(columnX[r] + (width[r] - w) / 2), y: round(y[i] - h / 2 - top), w, h };
+  }
+  // Where edges leave and enter a box: spread down its side in the order of the other ends.
+  const ports = (lists, other) => {
+    const at = new Map(); // "edge index" -> y offset from the box's centre
+    lists.forEach((edgesHere, v) => {
+      if (!edgesHere.length) return;
+      edgesHere.sort((a, b) => y[other(a)] - y[other(b)] || a - b);
+      const m = edgesHere.length;
+      const step = m > 1 ? Math.min(14, (height[v] - 16) / (m - 1)) : 0;
+      edgesHere.forEach((e, k) => at.set(e, (k - (m - 1) / 2) * step));
+    });
+    return at;
+  };
+  const outgoing = Array.from({ length: n }, () => []);
+  const incoming = Array.from({ length: n }, () => []);
+  chains.forEach((chain, e) => { outgoing[chain[0]].push(e); incoming[chain[chain.length - 1]].push(e); });
+  const outPort = ports(outgoing, (e) => chains[e][1]);
+  const inPort = ports(incoming, (e) => chains[e][chains[e].length - 2]);
+  const edges = {};
+  structure.edges.forEach((edge, e) => {
+    const chain = chains[e];
+    const s = chain[0], d = chain[chain.length - 1];
+    const source = nodes[edge.src], target = nodes[edge.dst];
+    // Points the edge runs level between: out of the source's column, through each
+    // waypoint's column, into the target's box (up to the arrowhead).
+    const level = [[source.x + source.w, columnX[rank[s]] + width[rank[s]], y[s] + outPort.get(e) - top]];
+    for (let k = 1; k < chain.length - 1; k++) {
+      const r = itemRank[chain[k]];
+      level.push([columnX[r], columnX[r] + width[r], y[chain[k]] - top]);
+    }
+    const endY = y[d] + inPort.get(e) - top;
+    level.push([target.x - ARROW, target.x - ARROW, endY]);
+    const xy = [level[0][0], level[0][2]];
+    for (let k = 0; k < level.length; k++) {
+      const [x0, x1, ly] = level[k];
+      if (k) { // bend from the previous level's end: a cubic, level at both ends
+        const [px, py] = [xy[xy.length - 2], xy[xy.length - 1]];
+        const mid = (px + x0) / 2;
+        xy.push(mid, py, mid, ly, x0, ly);
+      }
+      if (x1 > x0) xy.push((2 * x0 + x1) / 3, ly, (x0 + 2 * x1) / 3, ly, x1, ly); // level through the column
+    }
+    edges[edge.id] = splineGeometry(xy, xy.length, [round(target.x), round(endY)], null, columnX[rank[s]] + width[rank[s]]);
+  });
+  const totalWidth = columns ? columnX[columns - 1] + width[columns - 1] : 0;
+  return { width: round(totalWidth), height: round(bottom - top), nodes, edges };
+}
+
+// The weighted least-squares non-decreasing fit of `want` (pool adjacent violators).
+function isotonic(want, weight) {
+  const m = want.length;
+  const value = new Float64Array(m), mass = new Float64Array(m), count = new Int32Array(m);
+  let blocks = 0;
+  for (let k = 0; k < m; k++) {
+    value[blocks] = want[k];
+    mass[blocks] = weight[k];
+    count[blocks] = 1;
+    blocks++;
+    while (blocks > 1 && value[blocks - 2] > value[blocks - 1]) {
+      const a = blocks - 2, b = blocks - 1;
+      const total = mass[a] + mass[b];
+      value[a] = (value[a] * mass[a] + value[b] * mass[b]) / total;
+      mass[a] = total;
+      count[a] += count[b];
+      blocks--;
+    }
+  }
+  const out = new Float64Array(m);
+  for (let b = 0, k = 0; b < blocks; b++) for (let c = 0; c < count[b]; c++) out[k++] = value[b];
+  return out;
+}

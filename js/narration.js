@@ -84,12 +84,27 @@ class Narration {
 
   computed(id) {
     const node = this.node(id);
+    if (node.group) return this.computedGroup(id);
     // An unlabelled node's name is its formula already ("a*b").
     const head = node.label ? [this.name(id), " = ", ...this.formula(id), " = "] : [this.name(id), " = "];
     const out = ["Forward: ", ...head, ...this.formula(id, true), ` = ${this.value(id)}.`];
     if (id !== this.structure.root) return out;
     return [...out, " The forward pass is done; the backward pass starts at the output with the seed ",
       ...this.grad(id), " = 1 (", ...this.partial(id, id), " = 1)."];
+  }
+
+  /** "Forward: L1.N3 = 0.53, computed inside it (8 values) from x1, x2." */
+  computedGroup(id) {
+    const { group } = this.node(id);
+    const from = this.inputs(id).map((e) => e.src).filter((src, i, all) => all.indexOf(src) === i);
+    const listed = from.slice(0, MAX_LEAVES_LISTED).flatMap((src, i) => [i ? ", " : "", this.name(src)]);
+    const more = from.length > MAX_LEAVES_LISTED ? `, and ${from.length - MAX_LEAVES_LISTED} more` : "";
+    const value = group.outputs > 1 ? [`: its ${group.outputs} outputs`] : [` = ${this.value(id)}`];
+    const out = ["Forward: ", this.name(id), ...value, `, computed inside it (${group.size} values)`,
+      ...(from.length ? [" from ", ...listed, more] : []), "."];
+    if (id !== this.structure.root) return out;
+    return [...out, " The forward pass is done; the backward pass starts at the output with the seed ",
+      ...this.grad(id), " = 1."];
   }
 
   backwardStart(forward) {
@@ -116,6 +131,10 @@ class Narration {
       parts.push(this.name(out), ` fires again with its whole grad ${num(upstream)} (the eager bug: `,
         "what it passed on before is passed on again). ");
     }
+    if (this.node(out).group || this.node(input).group?.outputs > 1) {
+      return [...parts, ...this.throughGroup(at, out, input, d, edge, local, upstream, mode),
+        ...(last ? [" The backward pass is done."] : [])];
+    }
     parts.push(...this.why(out, edge, local), ". ");
     if (mode === "observed") {
       parts.push(...this.observed(at, out, input, d, local, upstream));
@@ -127,6 +146,31 @@ class Narration {
     parts.push(...this.sum(at, input, d, mode));
     if (last) parts.push(" The backward pass is done.");
     return parts;
+  }
+
+  /** A contribution that leaves a collapsed group (`out`), or arrives in one with several
+   * outputs (`input`). Through a group of one output, ∂out/∂input is the derivative along
+   * the values inside it (Python sends it as the edge's local derivative): the chain rule
+   * holds across the box, and is told so when the replay's number agrees with it. */
+  throughGroup(at, out, input, d, edge, local, upstream, mode) {
+    const box = this.node(out).group;
+    const many = this.node(input).group?.outputs > 1;
+    const uses = edge.count > 1 ? ` (its ${edge.count} uses there together)` : "";
+    const chain = box && box.outputs === 1 && !many && Number.isFinite(local) &&
+      Math.abs(local * upstream - d.value) <= 1e-9 * Math.max(1, Math.abs(d.value), Math.abs(local * upstream));
+    const parts = [];
+    if (chain) {
+      parts.push(...this.partial(out, input), ` = ${num(local)}, through the ${box.size} values inside `, this.name(out), uses, ". ",
+        this.name(input), " gets ", ...this.partial(out, input), " × ", ...this.grad(out), ` = ${num(local)} × ${num(upstream)} = ${num(d.value)}. `);
+    } else {
+      parts.push(this.name(input), ` gets ${num(d.value)} from inside `, this.name(out), uses,
+        mode === "accumulate" || !box ? ". " : `, as the ${mode} replay passes it on inside. `);
+    }
+    if (many) {
+      const count = d.of > 1 ? `, the ${ordinal(d.nth)} of ${d.of} contributions into it.` : ".";
+      return [...parts, `It goes to one of the ${this.node(input).group.outputs} values of `, this.name(input), count];
+    }
+    return [...parts, ...this.sum(at, input, d, mode)];
   }
 
   /** A step of a hand-written class's backward(), observed: what their `_backward` did to

@@ -12,7 +12,7 @@ import { replayOf } from "./payload.js";
 import { lessonAt } from "./replay.js";
 import { renderSummary } from "./summary.js";
 import { LABEL_H, LABEL_W } from "./layout.js";
-import { createViewport, fitLimits, panelWidth, shouldStack } from "./viewport.js";
+import { GROUPED_SHRINK, createViewport, fitLimits, panelWidth, shouldStack } from "./viewport.js";
 
 /** @typedef {import("./payload.js").Structure} Structure */
 /** @typedef {import("./payload.js").Values} Values */
@@ -51,12 +51,18 @@ export function createStage(doc, on) {
   let width = 0; // px, the stage's content width as last measured or observed
   let scale = 1; // the widget's text scale (the `scale` trait)
   let lod = false; // the drawn graph is big: level of detail, fitted whole
+  let grouped = false; // the drawn graph has groups (gradwidget.groups)
   let fullscreen = false; // the widget's root is the page's full-screen element
   let revealed = null; // the step last brought into view
 
   const nodeIdAt = (event) => {
     const g = event.target.closest?.(".gw-node");
     return g ? Number(g.dataset.id) : null;
+  };
+  // A collapsed group's box or an open group's title: {key, open}, or null.
+  const toggleAt = (event) => {
+    const el = event.target.closest?.("[data-toggle]");
+    return el ? { key: el.getAttribute("data-toggle"), open: el.getAttribute("data-open") === "true" } : null;
   };
   const onOver = (event) => on.hover(nodeIdAt(event));
   const onLeave = () => on.hover(null);
@@ -97,6 +103,9 @@ export function createStage(doc, on) {
     clear();
     layout = drawnLayout;
     lod = structure.nodes.length > LOD_MIN_NODES;
+    // A grouped graph (a network's neurons in layers) is tall: its panel may be too, and
+    // its text a little smaller, so that the whole network shows at once.
+    grouped = Boolean(structure.groups);
     width = measure(); // cheap now: the stage holds a message or the old drawing
     arrange(specs.length);
     panels = specs.map((spec) => {
@@ -110,7 +119,8 @@ export function createStage(doc, on) {
       }
       const svg = doc.createElementNS(SVG, "svg");
       svg.setAttribute("class", "gw-svg");
-      svg.setAttribute("role", "img");
+      // With groups it holds controls (each opens or closes a group): a group, not an image.
+      svg.setAttribute("role", structure.groups ? "group" : "img");
       svg.setAttribute("aria-label", spec.title ? `computation graph, ${spec.title}` : "computation graph");
       svg.addEventListener("pointerover", onOver);
       svg.addEventListener("pointerleave", onLeave);
@@ -121,12 +131,19 @@ export function createStage(doc, on) {
       return { ...spec, box, canvas, svg, drawing: drawStructure(svg, layout, structure), at: null };
     });
     viewport = createViewport(panels.map((panel) => panel.svg), layout, {
-      onClick: (event) => on.click(nodeIdAt(event)),
+      onClick: (event) => {
+        const toggle = toggleAt(event);
+        if (toggle && on.toggle) on.toggle(toggle.key, toggle.open);
+        else on.click(nodeIdAt(event));
+      },
       width: panelWidth(width, panels.length, stacked()),
       lod,
       scale,
       focus: () => stepBox(layout, structure, panels[0]?.at),
-      tallest: () => Math.max(160, Math.min(540, Math.round(0.75 * (doc.defaultView?.innerHeight || 720)))),
+      tallest: () => (grouped
+        ? Math.max(540, Math.round(2 * panelWidth(width, panels.length, stacked())))
+        : Math.max(160, Math.min(540, Math.round(0.75 * (doc.defaultView?.innerHeight || 720))))),
+      shrink: grouped ? GROUPED_SHRINK : 1,
     });
     fill();
     el.replaceChildren(...panels.map((panel) => panel.box));
@@ -188,7 +205,7 @@ export function createStage(doc, on) {
   const stacked = () => el.classList.contains("gw-stacked");
   // Compare mode: side by side, unless that would make the drawing too small to read.
   function arrange(count) {
-    const stack = count > 1 && width > 0 && shouldStack(layout, width, fitLimits({ scale, lod, fullscreen }));
+    const stack = count > 1 && width > 0 && shouldStack(layout, width, fitLimits({ scale, lod, fullscreen, shrink: grouped ? GROUPED_SHRINK : 1 }));
     if (stacked() !== stack) el.classList.toggle("gw-stacked", stack);
   }
   function relayoutPanels() {
@@ -242,6 +259,8 @@ export function createStage(doc, on) {
     /** The drawn panels (empty while a message or the summary shows). */
     get panels() { return panels; },
     fit: () => viewport?.fit(),
+    /** Pans as little as needed to show `box` (SVG units), if the graph does not fit. */
+    reveal: (box) => { if (box) viewport?.reveal(box); },
     zoom: (factor) => viewport?.zoom(factor),
     /** The text scale (the `scale` trait, 0.5..3): refits the drawing. */
     setScale(next) {

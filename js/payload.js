@@ -93,7 +93,7 @@ export function gradOf(node, name) {
 // A node called by what it computes (no label), with an operator outside parentheses:
 // "a*b", "-x" and "x**2" need them before ".grad", "tanh(a + b)" does not.
 export function isExpression(node) {
-  if (node.label || !node.op || !node.name) return false;
+  if (node.label || node.group || !node.op || !node.name) return false; // a group's name is a name
   let outside = node.name; // the name less every parenthesized part, innermost first
   let before;
   do {

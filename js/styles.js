@@ -46,6 +46,11 @@ const themed = (css) => css.replace(/\$([a-z0-9]+)/g, (token, name) => THEME[nam
 export const SVG_CSS = themed(`
 .gw-svg { font-family: $sans; user-select: none; }
 .gw-edge { fill: none; stroke: $ink3; stroke-width: 1.3; }
+.gw-edge[data-heat="0"] { stroke-opacity: 0.45; }
+.gw-edge[data-heat="1"] { stroke-opacity: 0.6; }
+.gw-edge[data-heat="2"] { stroke-width: 1.8; }
+.gw-edge[data-heat="3"] { stroke-width: 2.4; stroke: $ink2; }
+.gw-edge[data-heat="4"] { stroke-width: 3.2; stroke: $ink2; }
 .gw-edge.gw-fresh { stroke: $brand; stroke-width: 2.4; }
 .gw-edge.gw-lost { stroke: $error; stroke-dasharray: 5 4; }
 .gw-arrow { fill: $ink3; }
@@ -53,6 +58,20 @@ export const SVG_CSS = themed(`
 .gw-arrow-lost { fill: $bg0; stroke: $error; stroke-width: 1.4; }
 .gw-box { fill: $bg1; stroke: $line1; stroke-width: 1; }
 .gw-leaf .gw-box { fill: $leaf; }
+.gw-groupbox .gw-box { fill: $bg2; }
+.gw-group-inner { fill: $bg1; stroke: $line1; stroke-width: 1; }
+.gw-groupbox[data-toggle] { cursor: zoom-in; }
+.gw-groupbox:focus-visible .gw-box, .gw-frame-title:focus-visible .gw-frame-hit { stroke: $brand; stroke-width: 3; outline: none; }
+.gw-heat { display: none; fill: $brand; transform-box: fill-box; transform-origin: bottom; }
+[data-heat="1"] > .gw-heat { display: inline; transform: scaleY(0.25); }
+[data-heat="2"] > .gw-heat { display: inline; transform: scaleY(0.5); }
+[data-heat="3"] > .gw-heat { display: inline; transform: scaleY(0.75); }
+[data-heat="4"] > .gw-heat { display: inline; }
+.gw-frame-box { fill: none; stroke: $line1; stroke-width: 1.2; stroke-dasharray: 6 4; }
+.gw-frame-mlp > .gw-frame-box { stroke-dasharray: none; stroke: $line2; }
+.gw-frame-title { cursor: zoom-out; }
+.gw-frame-hit { fill: $bg2; stroke: $line2; }
+.gw-frame-text { font-size: 12px; font-weight: 600; fill: $ink1; unicode-bidi: isolate; }
 .gw-label { font-size: 13px; font-weight: 600; fill: $ink0; unicode-bidi: isolate; }
 .gw-op-box { fill: $bg2; stroke: $line2; }
 .gw-op { font: 600 12px $mono; fill: $ink1; text-anchor: middle; }
@@ -166,7 +185,8 @@ const UI_CSS = themed(`
 .gradwidget svg.gw-svg[data-detail="boxes"] .gw-rows,
 .gradwidget svg.gw-svg[data-detail="boxes"] .gw-head,
 .gradwidget svg.gw-svg[data-detail="boxes"] .gw-sep,
-.gradwidget svg.gw-svg[data-detail="boxes"] .gw-op-box { display: none; }
+.gradwidget svg.gw-svg[data-detail="boxes"] .gw-op-box,
+.gradwidget svg.gw-svg[data-detail="boxes"] .gw-frame-text { display: none; }
 .gradwidget svg.gw-svg.gw-dragging { cursor: grabbing; }
 .gradwidget .gw-node { cursor: pointer; }
 .gradwidget .gw-node:hover .gw-box { stroke-width: 2; }

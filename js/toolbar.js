@@ -37,11 +37,12 @@ export const KEY_HELP = [
   [["End"], "last step (End)"],
   [["f"], "full screen (Esc leaves it)"],
   [["?"], "show or hide this help"],
+  [["Enter"], "on a group (a neuron's box, a layer's title): open or close it"],
 ];
 const POINTER_HELP = "Drag the graph to pan. Zoom: Ctrl/⌘ + wheel, or click the graph, then the wheel.";
 
 /**
- * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg(), exportAnimation()}
+ * @param actions {player(action, arg), mode(name), fit(), zoom(factor), exportSvg(), exportAnimation(), expandAll(), collapseAll()}
  * @returns {el, sync({player, mode, status, graph})}: `status` is a list of parts, each a
  * list of text pieces (text.js), shown joined by " · "; `graph` false hides the player and
  * view controls (summary, error: there is nothing to play). Buttons that keys also press
@@ -128,6 +129,14 @@ export function buildToolbar(doc, actions) {
   // The whole lesson, step by step with its narration as caption, as an animated SVG (slides).
   button(view, "Export animation", "movie", () => actions.exportAnimation?.(), { text: "Animation" });
 
+  // A graph with groups (a network's neurons and layers): open all, or close all.
+  const groupButtons = make("div", "gw-group gw-groups", el);
+  groupButtons.setAttribute("role", "group");
+  groupButtons.setAttribute("aria-label", "Groups");
+  groupButtons.hidden = true;
+  button(groupButtons, "Expand all groups", null, () => actions.expandAll?.(), { text: "Expand all" }).dataset.action = "expand-all";
+  button(groupButtons, "Collapse all groups", null, () => actions.collapseAll?.(), { text: "Collapse all" }).dataset.action = "collapse-all";
+
   // The key help: a list under the toolbar's controls, shown by "?" (button or key).
   const help = make("div", "gw-help", el);
   help.id = uniqueId("gw-help");
@@ -189,8 +198,9 @@ export function buildToolbar(doc, actions) {
     }
   };
   const playerControls = [transport, scrub, status, speed, view];
-  const sync = ({ player, mode, status: parts, graph = true, views = null }) => {
+  const sync = ({ player, mode, status: parts, graph = true, views = null, groups = false }) => {
     set("graph", graph, () => { for (const control of playerControls) control.hidden = !graph; });
+    set("groups", graph && groups, (shownGroups) => { groupButtons.hidden = !shownGroups; });
     set("playing", player.playing, (playing) => { play.hidden = playing; pause.hidden = !playing; });
     set("max", String(player.length), (max) => { scrub.max = max; });
     set("index", String(player.index), (index) => { scrub.value = index; });

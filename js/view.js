@@ -40,6 +40,7 @@ const MAX_FRAMES = 400;
  * @param {() => Promise<object>} host.engine  the page's layout engine (layout-engine.js)
  * @param {(mode: string) => void} host.setMode  the user chose a mode
  * @param {(count: number) => void} host.drawAll  "Draw anyway": raise max_nodes to `count`
+ * @param {(keys: string[]) => void} host.setExpanded  the groups to draw open (the `expanded` trait)
  * @param {(message: object) => void} host.send  a message to Python (slides)
  */
 export function createView(doc, host) {
@@ -49,7 +50,11 @@ export function createView(doc, host) {
   const root = doc.createElement("div");
   root.className = "gradwidget";
   root.tabIndex = 0;
-  const stage = createStage(doc, { hover: (id) => inspector.hover(id), click: (id) => { inspector.pin(id); quiz.focus(id); } });
+  const stage = createStage(doc, {
+    hover: (id) => inspector.hover(id),
+    click: (id) => { inspector.pin(id); quiz.focus(id); },
+    toggle: (key, open) => toggleGroup(key, open),
+  });
   const inspector = createInspector(doc, () => (state.layout && state.values
     ? { structure: state.structure, data: state.values.data, panels: stage.panels, hidden: quiz.hidden } : null));
   const quiz = createQuiz(doc, { send: (message) => host.send(message), changed: () => refresh() });
@@ -60,6 +65,8 @@ export function createView(doc, host) {
     zoom: (factor) => stage.zoom(factor),
     exportSvg: () => { const svg = stage.svgText(); if (svg) download(doc, svg, "gradwidget.svg"); },
     exportAnimation: () => saveAnimation(),
+    expandAll: () => askGroups(state.structure?.groups?.keys ?? [], null),
+    collapseAll: () => askGroups([], null),
   });
   const notice = createNotice(doc);
   const sliders = createSliders(doc, host.send, (text) => notice.set("sliders", text));
@@ -75,7 +82,40 @@ export function createView(doc, host) {
   const lesson = { start: "begin", forward: false };
   let placed = false; // the player was put at the lesson's start for this structure
   root.append(toolbar.el, notice.el, sliders.el, narration, stage.el, inspector.el, quiz.el);
-  const unbindKeys = bindKeys(root, playback.dispatch);
+  const unbindKeys = bindKeys(root, playback.dispatch, (el) => toggleGroup(el.getAttribute("data-toggle"), el.getAttribute("data-open") === "true"));
+  // Opening or closing a group: Python sends the graph drawn that way (the `expanded`
+  // trait). The box or title that was pressed gets the focus back once it is drawn again;
+  // no answer within a few seconds means no kernel.
+  let asked = null; // {key, timer}
+  const GROUPS_TIMEOUT_MS = 4000;
+  function toggleGroup(key, open) {
+    const current = new Set(state.structure?.groups?.expanded ?? []);
+    if (open) current.delete(key);
+    else current.add(key);
+    askGroups([...current].sort(), key);
+  }
+  function askGroups(keys, key) {
+    clearTimeout(asked?.timer);
+    const focus = root.contains(doc.activeElement) && doc.activeElement !== root;
+    asked = { key, focus, timer: setTimeout(() => notice.set("groups", "Opening and closing groups needs a running kernel."), GROUPS_TIMEOUT_MS) };
+    notice.set("groups", null);
+    host.setExpanded?.(keys);
+  }
+  function groupsAnswered() {
+    if (!asked) return;
+    clearTimeout(asked.timer);
+    notice.set("groups", null);
+    const { key, focus } = asked;
+    asked = null;
+    if (!key) return;
+    // The group's frame (now open) or box (now closed): shown, and focused if it was.
+    const clusterAt = (state.structure.clusters ?? []).findIndex((c) => c.key === key);
+    const node = state.structure.nodes.find((n) => n.group?.key === key);
+    stage.reveal(clusterAt >= 0 ? state.layout?.clusters?.[clusterAt] : node && state.layout?.nodes[node.id]);
+    const el = [...stage.el.querySelectorAll("[data-toggle]")].find((e) => e.getAttribute("data-toggle") === key);
+    if (!el) return;
+    if (focus) el.focus?.({ preventScroll: true });
+  }
   let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
 
   function setState(name) {
@@ -112,6 +152,7 @@ export function createView(doc, host) {
         state.layout = layout;
         root.dataset.layoutMs = String(ms);
         drawPanels();
+        groupsAnswered();
       },
       failed: (err) => showMessage(`Could not lay out the graph: ${err.message}`, "error", true),
     });
@@ -159,7 +200,7 @@ export function createView(doc, host) {
     const graph = GRAPH_STATES.has(root.dataset.state);
     const structure = state.layout ? state.structure : null;
     const status = statusParts(playback.state, structure, structure ? moment(lead()) : null);
-    toolbar.sync({ player: playback.state, mode: state.view.name, status, graph, views: state.values?.views });
+    toolbar.sync({ player: playback.state, mode: state.view.name, status, graph, views: state.values?.views, groups: Boolean(structure?.groups) });
     if (inspector.el.hidden === graph) inspector.el.hidden = !graph;
   }
 
@@ -304,6 +345,7 @@ export function createView(doc, host) {
     /** The lesson as animated SVG text once drawn ("" if nothing is drawn); throws if too long. */
     animationText: () => drawn.then(() => animation()),
     destroy() {
+      clearTimeout(asked?.timer);
       layouts.cancel();
       playback.stop();
       sliders.destroy();

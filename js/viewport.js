@@ -25,9 +25,12 @@ export const FULLSCREEN_MAGNIFY = 2;
 /** Bounds of the fitted scale: a teaching graph (`lod` false) never below `scale`, a
  * big one as small as it takes to show it whole; never above `scale`, or twice that in
  * full screen. @returns {Limits} */
-export function fitLimits({ scale = 1, lod = false, fullscreen = false } = {}) {
-  return { min: lod ? 0 : scale, max: scale * (fullscreen ? FULLSCREEN_MAGNIFY : 1) };
+export function fitLimits({ scale = 1, lod = false, fullscreen = false, shrink = 1 } = {}) {
+  return { min: lod ? 0 : scale * shrink, max: scale * (fullscreen ? FULLSCREEN_MAGNIFY : 1) };
 }
+
+/** How far a grouped graph's fit may shrink its text (13 units) to show it whole: to 11 px. */
+export const GROUPED_SHRINK = 11 / NUMBER_FONT;
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 
@@ -118,6 +121,8 @@ export function detailAt(scale) {
  * `height` null lets the panel's height follow the graph (panelHeight), a number is the
  * height the page gives the svgs (full screen). `lod` true: a big graph (text too small to
  * read is hidden, and the fit may shrink it below `scale`). `scale`: the widget's text scale.
+ * `shrink` (≤ 1): how far below `scale` a graph that is not `lod` may be fitted (a grouped
+ * graph: to 11 px text, so a layer of 16 neurons fits a 900 px output whole).
  * `focus()` returns what the view should show ({x, y, w, h} in SVG units, or null), e.g.
  * the current step: a fit that cannot show everything shows it. `tallest()` is the
  * tallest a panel may be in px (e.g. a share of the window's height).
@@ -130,6 +135,7 @@ export function detailAt(scale) {
  */
 export function createViewport(svgs, content, {
   onClick, width: initialWidth = 0, lod = true, scale: initialScale = 1, focus = () => null, tallest = () => 540,
+  shrink = 1,
 } = {}) {
   let view = null;
   let touched = false; // after a user pan/zoom, resizing no longer refits
@@ -140,7 +146,7 @@ export function createViewport(svgs, content, {
   let shown = { box: null, height: null, detail: null, more: null }; // what the svgs have now
   const doc = svgs[0]?.ownerDocument;
 
-  const limits = () => fitLimits({ scale, lod, fullscreen: height !== null });
+  const limits = () => fitLimits({ scale, lod, fullscreen: height !== null, shrink });
   const apply = () => {
     const box = `${view.x} ${view.y} ${view.w} ${view.h}`;
     const detail = lod ? detailAt(width / view.w) : "full";

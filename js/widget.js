@@ -14,6 +14,7 @@ function render({ model, el }) {
     engine: () => engineFor(model),
     setMode: (mode) => save("mode", mode),
     drawAll: (count) => save("max_nodes", count),
+    setExpanded: (keys) => save("expanded", keys),
     send: (message) => model.send(message),
   });
   const handlers = {

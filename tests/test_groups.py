@@ -203,4 +203,4 @@ def test_a_single_neuron_small_enough_is_drawn_open_in_its_frame():
     snap, _, proj = drawn(out)
     assert len(proj.structure["nodes"]) == len(snap)
     assert proj.structure["clusters"] == [{"key": "neuron", "name": "neuron", "kind": "neuron",
-                                           "parent": None, "size": len(snap) - 2}]
+                                           "parent": None, "size": len(snap) - 2, "parts": {}}]
