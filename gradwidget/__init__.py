@@ -6,17 +6,18 @@
     b.backward()            # a.grad == 2.0: one contribution per use, summed
     GraphWidget(b)          # the graph, with the backward pass played step by step
 
-Your own micrograd-style Value class works too: `GraphWidget(root)` plays your backward()
+Values made inside `with group("name"):` (or an nn Neuron, Layer, MLP) are drawn as one
+box per group that opens in place. Your own micrograd-style Value class works too: `GraphWidget(root)` plays your backward()
 beside the chain rule, `draw_dot(root)` draws it, `check(root)` says what is wrong in it.
 """
 
 from . import nn
 from .controls import interact
 from .dot import draw_dot
-from .engine import Value
+from .engine import Value, group
 from .graph import replay, snapshot
 
-__all__ = ["GraphWidget", "Value", "check", "draw_dot", "interact", "nn", "replay", "snapshot"]
+__all__ = ["GraphWidget", "Value", "check", "draw_dot", "group", "interact", "nn", "replay", "snapshot"]
 __version__ = "0.1.0"
 
 

@@ -93,8 +93,10 @@ class TrainingView(ipywidgets.VBox):
                                 f"one, got {example!r}")
         self.plot = LossPlot(layout=ipywidgets.Layout(flex="1 1 300px", max_width="460px",
                                                       min_width="260px", margin="0 12px 8px 0"))
+        # The finished backward pass of each step (start="end"): every gradient is there, and
+        # a network's boxes and edges show their magnitude, so where it flows is visible.
         self.graph = GraphWidget(example if example is not None else Value(0.0, "loss"),
-                                 max_nodes=max_nodes)
+                                 max_nodes=max_nodes, start="end")
         # at most the window's height less the notebook's bars (a 1280x720 screen shows the
         # whole view); a taller graph scrolls inside, beside the plot
         self.graph.layout = ipywidgets.Layout(flex="100 1 460px", min_width="0",
