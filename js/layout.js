@@ -59,14 +59,31 @@ export const LABEL_H = 20;
  * are far below both. */
 export const LABELS_MAX_NODES = 500;
 export const LABELS_MAX_SPAN = 2000;
-/** Nor, in a grouped graph, above this many edges: a layer of 16 neurons feeding 16 (256 edges) would stack
- * its boxes between two columns; only the current step's contribution is written anyway. */
+/** Nor in a grouped graph with a closed group (a network's neurons: the layers' edges are
+ * drawn box to box, orderLayers) or above this many edges: a layer of 16 neurons feeding 16
+ * (256 edges) would stack its boxes between two columns; only the current step's
+ * contribution is written anyway. */
 export const LABELS_MAX_EDGES = 150;
+
+/** How much work (nodes + columns crossed by edges, see layoutWork) dot does with its usual
+ * settings; above it dot gets DOT_BOUNDS. Teaching graphs, and 6,000-node graphs whose
+ * edges span a column or two, are below. */
+export const DOT_PLAIN_WORK = 5000;
+/** Above this much work no Graphviz at all: the columns layout (columnsLayout), at once.
+ * (micrograd's demo loss over one point, 1,666 nodes, is 62,600: its L2 term, a chain of
+ * 337 additions each fed from a parameter used at the start, crosses 61,000 columns, and
+ * dot took 78 s in node, over 200 s in a browser, or overflowed its stack.) */
+export const DOT_MAX_WORK = 30000;
+/** What bounds dot's work in between: its network simplex (ranks and positions) may take
+ * at most one pass over the nodes (nslimit, nslimit1), looking at 10 candidate edges at a
+ * time (searchsize). On an MLP loss of 1,014 nodes crossing 23,000 columns: 8.2 s -> 2.0 s;
+ * little change to the picture; none to layered graphs, where dot converges fast anyway. */
+export const DOT_BOUNDS = "nslimit=1 nslimit1=1 searchsize=10";
 
 /** Whether the layout of `structure` reserves a box on each edge for its contribution. */
 export function reservesLabels(structure) {
   if (structure.nodes.length > LABELS_MAX_NODES) return false;
-  if (structure.groups && structure.edges.length > LABELS_MAX_EDGES) return false;
+  if (structure.groups && (structure.edges.length > LABELS_MAX_EDGES || structure.nodes.some((node) => node.group))) return false;
   // Longest-path ranks (ids are in topological order: inputs first), then the columns
   // all edges cross, about the virtual nodes dot would add.
   const rank = new Map(structure.nodes.map((node) => [node.id, 0]));
@@ -113,9 +130,10 @@ export const FRAME_TITLE_H = 24;
 /** DOT text for a structure. @param {Structure} structure Node "n<id>", edge id "e<id>" so the answer maps back. */
 export function toDot(structure) {
   const reserve = reservesLabels(structure);
+  const bounds = layoutWork(structure).total > DOT_PLAIN_WORK ? ` ${DOT_BOUNDS}` : "";
   const lines = [
     "digraph G {",
-    `graph [rankdir=LR nodesep=0.3 ranksep=${inches(reserve ? LABEL_RANKSEP : RANKSEP)}];`,
+    `graph [rankdir=LR nodesep=0.3 ranksep=${inches(reserve ? LABEL_RANKSEP : RANKSEP)}${bounds}];`,
     'node [shape=box fixedsize=true label=""];',
   ];
   // An HTML-like label: an empty table of exactly LABEL_W x LABEL_H points.
@@ -132,12 +150,6 @@ export function toDot(structure) {
       inside.get(node.cluster).push(line);
     } else lines.push(line);
   }
-  // A network's neurons keep their order, N1 at the top of their layer: dot is asked to
-  // keep the order nodes are declared in (reversed: its first goes to the bottom in LR).
-  if (structure.groups) {
-    lines[1] = lines[1].replace("graph [", "graph [ordering=out mclimit=0.01 ");
-    for (const list of inside.values()) list.reverse();
-  }
   lines.push(...clusterDot(structure, inside));
   // One DOT edge per structure edge: `a + a` gives two parallel edges, as it should.
   for (const edge of structure.edges) {
@@ -148,6 +160,66 @@ export function toDot(structure) {
 }
 
 const inches = (points) => +(points / 72).toFixed(4);
+
+/**
+ * A layer's closed neurons in their order, N1 at the top: dot orders the boxes of a rank to
+ * cross fewer edges, so a layer of 16 may read N8, N7, …, N1, N16, …. Within each column of
+ * a "layer" frame, its group boxes take the column's places in the order of their ids (the
+ * order Python made them in), and the edges of the boxes that moved are drawn again from
+ * box to box (a curve from the middle of one's right side to the middle of the other's
+ * left side; their contribution is written above the curve's middle). Returns `layout`,
+ * changed in place.
+ * @param {Layout} layout
+ * @param {Structure} structure
+ */
+export function orderLayers(layout, structure) {
+  const layers = new Set((structure.clusters ?? []).filter((c) => c.kind === "layer").map((c) => c.key));
+  const columns = new Map(); // "cluster x" -> node ids
+  for (const node of structure.nodes) {
+    const box = layout.nodes[node.id];
+    if (!node.group || !layers.has(node.cluster) || !box) continue;
+    const column = `${node.cluster}\n${Math.round(box.x + box.w / 2)}`;
+    if (!columns.has(column)) columns.set(column, []);
+    columns.get(column).push(node.id);
+  }
+  const moved = new Set();
+  for (const ids of columns.values()) {
+    if (ids.length < 2) continue;
+    const centres = ids.map((id) => layout.nodes[id]).map((b) => [b.x + b.w / 2, b.y + b.h / 2]).sort((a, b) => a[1] - b[1]);
+    [...ids].sort((a, b) => a - b).forEach((id, k) => {
+      const box = layout.nodes[id];
+      const [cx, cy] = centres[k];
+      const x = round(cx - box.w / 2);
+      const y = round(cy - box.h / 2);
+      if (x === box.x && y === box.y) return;
+      layout.nodes[id] = { ...box, x, y };
+      moved.add(id);
+    });
+  }
+  if (!moved.size) return layout;
+  for (const edge of structure.edges) {
+    if (!moved.has(edge.src) && !moved.has(edge.dst)) continue;
+    const from = layout.nodes[edge.src];
+    const to = layout.nodes[edge.dst];
+    if (!from || !to) continue;
+    layout.edges[edge.id] = curveBetween(from, to);
+  }
+  return layout;
+}
+
+// The edge from box `a` to box `b` as a cubic curve, right side to left side.
+function curveBetween(a, b) {
+  const sx = a.x + a.w;
+  const sy = a.y + a.h / 2;
+  const tx = b.x;
+  const ty = b.y + b.h / 2;
+  const ex = tx - ARROW;
+  const d = Math.max(20, (ex - sx) / 2);
+  const path = `M${round(sx)},${round(sy)} C${round(sx + d)},${round(sy)} ${round(ex - d)},${round(ty)} ${round(ex)},${round(ty)} L${round(tx)},${round(ty)}`;
+  const labelX = (sx + ex) / 2;
+  const labelY = Math.min(sy, ty) + Math.abs(ty - sy) / 2 - LABEL_H / 2 - 2;
+  return { path, tip: [round(tx), round(ty)], labelX: round(labelX), labelY: round(labelY), reserved: false };
+}
 
 const clusterIndexes = new WeakMap();
 /** cluster key -> its index in `structure.clusters` (its DOT name is `cluster_c<index>`). */
@@ -259,11 +331,7 @@ function edgeGeometry({ pos, lp }, llx, ury, source) {
 // goes halfway across the gap right of `gapStart` (the source's column), where no node can
 // be, raised clear of the edge where it climbs under the label.
 function splineGeometry(xy, n, tip, label, gapStart) {
-  let path = `M${round(xy[0])},${round(xy[1])}`;
-  for (let i = 2; i + 5 < n; i += 6) {
-    path += ` C${round(xy[i])},${round(xy[i + 1])} ${round(xy[i + 2])},${round(xy[i + 3])} ${round(xy[i + 4])},${round(xy[i + 5])}`;
-  }
-  if (tip) path += ` L${tip[0]},${tip[1]}`; // the arrowhead marker sits on this last short segment
+  const path = splinePath(xy, n, tip);
   if (label) return { path, tip, labelX: round(label[0]), labelY: round(label[1]), reserved: true };
   const samples = sampleSpline(xy, n);
   const labelX = gapStart + RANKSEP / 2;
@@ -271,6 +339,17 @@ function splineGeometry(xy, n, tip, label, gapStart) {
   const half = Math.min(LABEL_W / 2, RANKSEP / 2);
   const top = Math.min(curveY, nearestAtX(samples, labelX - half)[1], nearestAtX(samples, labelX + half)[1]);
   return { path, tip, labelX: round(labelX), labelY: round(top - LABEL_H / 2 - 2), reserved: false };
+}
+
+// SVG path data: "M p0 C c1 c2 p …", then " L tip" (the arrowhead marker sits on this last
+// short segment).
+function splinePath(xy, n, tip) {
+  let path = `M${round(xy[0])},${round(xy[1])}`;
+  for (let i = 2; i + 5 < n; i += 6) {
+    path += ` C${round(xy[i])},${round(xy[i + 1])} ${round(xy[i + 2])},${round(xy[i + 3])} ${round(xy[i + 4])},${round(xy[i + 5])}`;
+  }
+  if (tip) path += ` L${tip[0]},${tip[1]}`;
+  return path;
 }
 
 const STEPS = 16; // samples per spline segment
@@ -315,7 +394,7 @@ const round = (v) => Math.round(v * 10) / 10;
 // The columns layout: what the page draws when Graphviz would take too long (or fails).
 // The same picture as dot's (inputs left, the output right, one column per rank), made in
 // time linear in nodes + columns crossed: ranks by longest path, a node with no more
-// inputs than uses pulled right next to its first use; an edge across several columns
+// computed inputs than uses pulled right next to its first use; an edge across several columns
 // gets a waypoint in each; a few barycenter sweeps order each column; each column's boxes
 // and waypoints are then pulled towards their neighbours without overlapping (an isotonic
 // regression, exact and linear). Inside a column an edge runs level through its waypoint's
@@ -345,8 +424,8 @@ export function layoutWork(structure) {
 }
 
 // Topological order (Kahn; inputs first, ties in the structure's order), index by id, and
-// longest-path ranks; with `pull`, nodes with no more inputs than uses moved right up to
-// their first use.
+// longest-path ranks; with `pull`, nodes with no more computed inputs than uses moved right
+// up to their first use (leaves always).
 function ranks(structure, pull) {
   const n = structure.nodes.length;
   const index = new Map(structure.nodes.map((node, i) => [node.id, i]));
@@ -371,7 +450,10 @@ function ranks(structure, pull) {
   if (pull) {
     for (let k = order.length - 1; k >= 0; k--) {
       const v = order[k];
-      if (!outs[v].length || outs[v].length < new Set(ins[v]).size) continue; // x*x has one input
+      // Inputs that are leaves follow (they are pulled next to their first use too), and
+      // x*x has one input.
+      const pinned = new Set(ins[v].filter((u) => ins[u].length)).size;
+      if (!outs[v].length || outs[v].length < pinned) continue;
       let first = Infinity;
       for (const d of outs[v]) first = Math.min(first, rank[d]);
       if (first - 1 > rank[v]) rank[v] = first - 1;
@@ -404,16 +486,31 @@ export function columnsLayout(structure) {
   itemRank.set(rank);
   const height = new Float64Array(items); // waypoints have none
   for (let i = 0; i < n; i++) height[i] = sizes[i].h;
-  const left = Array.from({ length: items }, () => []); // neighbours one column left
-  const right = Array.from({ length: items }, () => []);
+  // Neighbours one column left and right: lists for boxes, one item each for waypoints.
+  const left = Array.from({ length: n }, () => []);
+  const right = Array.from({ length: n }, () => []);
+  const wayLeft = new Int32Array(items - n), wayRight = new Int32Array(items - n);
   for (const chain of chains) {
     for (let k = 1; k < chain.length; k++) {
       const a = chain[k - 1], b = chain[k];
       if (b >= n) itemRank[b] = itemRank[a] + 1;
-      right[a].push(b);
-      left[b].push(a);
+      if (a < n) right[a].push(b); else wayRight[a - n] = b;
+      if (b < n) left[b].push(a); else wayLeft[b - n] = a;
     }
   }
+  const LEFT = 1, RIGHT = 2, BOTH = 3;
+  // The mean of `values` over v's neighbours on `side`, or NaN if it has none.
+  const mean = (v, side, values) => {
+    if (v >= n) {
+      if (side === LEFT) return values[wayLeft[v - n]];
+      if (side === RIGHT) return values[wayRight[v - n]];
+      return (values[wayLeft[v - n]] + values[wayRight[v - n]]) / 2;
+    }
+    let sum = 0, count = 0;
+    if (side & LEFT) for (const u of left[v]) { sum += values[u]; count++; }
+    if (side & RIGHT) for (const u of right[v]) { sum += values[u]; count++; }
+    return count ? sum / count : NaN;
+  };
   // Columns, first ordered by the topological order, waypoints in edge order.
   let columns = 0;
   for (let i = 0; i < items; i++) columns = Math.max(columns, itemRank[i] + 1);
@@ -421,23 +518,20 @@ export function columnsLayout(structure) {
   for (const v of order) column[itemRank[v]].push(v);
   for (let i = n; i < items; i++) column[itemRank[i]].push(i);
   const pos = new Float64Array(items);
-  const number = (list) => list.forEach((v, k) => { pos[v] = k; });
+  const number = (list) => { for (let k = 0; k < list.length; k++) pos[list[k]] = k; };
   column.forEach(number);
   const key = new Float64Array(items);
-  const sortBy = (list, neighbours) => {
+  const sortBy = (list, side) => {
     for (const v of list) {
-      const near = neighbours[v];
-      if (!near.length) { key[v] = pos[v]; continue; }
-      let sum = 0;
-      for (const u of near) sum += pos[u];
-      key[v] = sum / near.length;
+      const m = mean(v, side, pos);
+      key[v] = Number.isNaN(m) ? pos[v] : m;
     }
     list.sort((a, b) => key[a] - key[b] || pos[a] - pos[b]);
     number(list);
   };
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
-    for (let r = 1; r < columns; r++) sortBy(column[r], left);
-    for (let r = columns - 2; r >= 0; r--) sortBy(column[r], right);
+    for (let r = 1; r < columns; r++) sortBy(column[r], LEFT);
+    for (let r = columns - 2; r >= 0; r--) sortBy(column[r], RIGHT);
   }
   // Vertical placement: stacked, then pulled towards the neighbours' centres.
   const y = new Float64Array(items); // centres
@@ -445,30 +539,27 @@ export function columnsLayout(structure) {
   for (const list of column) {
     for (let k = 1; k < list.length; k++) y[list[k]] = y[list[k - 1]] + gap(list[k - 1], list[k]);
   }
-  const place = (list, neighbours) => {
-    const want = new Float64Array(list.length);
-    const offset = new Float64Array(list.length);
+  let widest = 0;
+  for (const list of column) widest = Math.max(widest, list.length);
+  const scratch = { want: new Float64Array(widest), weight: new Float64Array(widest), offset: new Float64Array(widest), out: new Float64Array(widest),
+    mass: new Float64Array(widest), count: new Int32Array(widest) };
+  const place = (list, side) => {
+    const { want, weight, offset, out } = scratch;
     for (let k = 0; k < list.length; k++) {
       const v = list[k];
-      if (k) offset[k] = offset[k - 1] + gap(list[k - 1], v);
-      const near = neighbours[v];
-      let target = y[v];
-      if (near.length) {
-        target = 0;
-        for (const u of near) target += y[u];
-        target /= near.length;
-      }
-      want[k] = target - offset[k];
+      offset[k] = k ? offset[k - 1] + gap(list[k - 1], v) : 0;
+      const m = mean(v, side, y);
+      want[k] = (Number.isNaN(m) ? y[v] : m) - offset[k];
+      weight[k] = v < n ? 1 : 2; // waypoints pull harder: long edges straight
     }
-    const z = isotonic(want, list.map((v) => (v < n ? 1 : 2))); // waypoints pull harder: long edges straight
-    for (let k = 0; k < list.length; k++) y[list[k]] = z[k] + offset[k];
+    isotonic(list.length, scratch);
+    for (let k = 0; k < list.length; k++) y[list[k]] = out[k] + offset[k];
   };
-  const both = Array.from({ length: items }, (_, v) => left[v].concat(right[v]));
   for (let sweep = 0; sweep < PULLS; sweep++) {
-    for (let r = 1; r < columns; r++) place(column[r], left);
-    for (let r = columns - 2; r >= 0; r--) place(column[r], right);
+    for (let r = 1; r < columns; r++) place(column[r], LEFT);
+    for (let r = columns - 2; r >= 0; r--) place(column[r], RIGHT);
   }
-  for (let r = 0; r < columns; r++) place(column[r], both);
+  for (let r = 0; r < columns; r++) place(column[r], BOTH);
   // Columns' widths and x; everything shifted so the top box's top is at 0.
   const width = new Float64Array(columns);
   for (let i = 0; i < n; i++) width[rank[i]] = Math.max(width[rank[i]], sizes[i].w);
@@ -527,16 +618,19 @@ export function columnsLayout(structure) {
       }
       if (x1 > x0) xy.push((2 * x0 + x1) / 3, ly, (x0 + 2 * x1) / 3, ly, x1, ly); // level through the column
     }
-    edges[edge.id] = splineGeometry(xy, xy.length, [round(target.x), round(endY)], null, columnX[rank[s]] + width[rank[s]]);
+    // The contribution goes in the first gap: only the first three cubics can be under it.
+    const near = xy.slice(0, 20);
+    const geometry = splineGeometry(near, near.length, null, null, columnX[rank[s]] + width[rank[s]]);
+    edges[edge.id] = { ...geometry, path: splinePath(xy, xy.length, [round(target.x), round(endY)]), tip: [round(target.x), round(endY)] };
   });
   const totalWidth = columns ? columnX[columns - 1] + width[columns - 1] : 0;
   return { width: round(totalWidth), height: round(bottom - top), nodes, edges };
 }
 
-// The weighted least-squares non-decreasing fit of `want` (pool adjacent violators).
-function isotonic(want, weight) {
-  const m = want.length;
-  const value = new Float64Array(m), mass = new Float64Array(m), count = new Int32Array(m);
+// The weighted least-squares non-decreasing fit of the first m of `want` (pool adjacent
+// violators) into `out`, in preallocated buffers.
+function isotonic(m, { want, weight, out, mass, count }) {
+  const value = out; // the blocks' values, then the answer (written from the end: blocks <= k)
   let blocks = 0;
   for (let k = 0; k < m; k++) {
     value[blocks] = want[k];
@@ -552,7 +646,8 @@ function isotonic(want, weight) {
       blocks--;
     }
   }
-  const out = new Float64Array(m);
-  for (let b = 0, k = 0; b < blocks; b++) for (let c = 0; c < count[b]; c++) out[k++] = value[b];
-  return out;
+  for (let b = blocks - 1, k = m; b >= 0; b--) {
+    const v = value[b];
+    for (let c = 0; c < count[b]; c++) out[--k] = v;
+  }
 }

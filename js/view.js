@@ -15,6 +15,7 @@ import { animatedSvg, download } from "./export.js";
 import { createInspector } from "./inspector.js";
 import { bindKeys } from "./keyboard.js";
 import { createLayoutJob } from "./layout-job.js";
+import { orderLayers } from "./layout.js";
 import { modeNotice } from "./modes.js";
 import { narrate } from "./narration.js";
 import { createNotice, findingsNotice } from "./notice.js";
@@ -149,7 +150,7 @@ export function createView(doc, host) {
     drawn = layouts.run(structure, {
       progress: (text) => showMessage(text, "layout"),
       done: (layout, ms) => {
-        state.layout = layout;
+        state.layout = orderLayers(layout, structure); // a layer's neurons top to bottom: N1, N2, …
         root.dataset.layoutMs = String(ms);
         drawPanels();
         groupsAnswered();
