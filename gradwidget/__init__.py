@@ -7,8 +7,9 @@
     GraphWidget(b)          # the graph, with the backward pass played step by step
 
 Values made inside `with group("name"):` (or an nn Neuron, Layer, MLP) are drawn as one
-box per group that opens in place. Your own micrograd-style Value class works too: `GraphWidget(root)` plays your backward()
-beside the chain rule, `draw_dot(root)` draws it, `check(root)` says what is wrong in it.
+box per group that opens in place. Your own micrograd-style Value class works too:
+`GraphWidget(root)` plays your backward() beside the chain rule, `draw_dot(root)` draws it,
+`check(root)` says what is wrong in it.
 """
 
 from . import nn

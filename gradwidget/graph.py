@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from .engine import Value, lock, names
 
-__all__ = ["MODES", "Deposit", "Replay", "Snapshot", "Step", "replay", "snapshot"]
+__all__ = ["MODES", "Deposit", "Replay", "Snapshot", "Step", "deposits", "replay", "snapshot"]
 
 # The replay modes this module computes, in order, from their one definition (shared with
 # the page). "observed" (source "foreign") is not one: gradwidget.foreign.replay plays a
@@ -216,12 +216,50 @@ def replay(root, mode="accumulate", max_steps=200_000):
             if snap.inputs[d.into]:
                 stack.append([d.into, 0])
     else:
-        accumulate = mode == "accumulate"
-        for node in range(n - 1, -1, -1):      # reversed topological order
+        _, values, totals, grad = deposits(snap, mode)
+        k = 0
+        for node in range(n - 1, -1, -1):      # the order deposits() went in
             ins = snap.inputs[node]
-            if ins:
-                steps.append(Step(node, tuple(deposit(e, accumulate) for e in ins)))
+            if not ins:
+                continue
+            made = []
+            for eid in ins:
+                src, dst, slot = edges[eid]
+                d = Deposit(eid, src, dst, slot, values[k], totals[k])
+                received[src].append(d)
+                made.append(d)
+                k += 1
+            steps.append(Step(node, tuple(made)))
     return Replay(snap, mode, steps, grad, received)
+
+
+def deposits(snap, mode="accumulate"):
+    """The backward pass of "accumulate" or "overwrite" over `snap` as flat lists, in the
+    order it goes (each node in reversed topological order deposits into its inputs, in
+    argument order): (edge ids, contributions, the receiving node's grad after each, the
+    final grads). What replay() is made of; cheap enough for graphs of 100,000 nodes."""
+    if mode not in ("accumulate", "overwrite"):
+        raise ValueError(f"deposits() plays 'accumulate' or 'overwrite', got {mode!r}")
+    n = len(snap.values)
+    grad = [0.0] * n
+    grad[snap.root] = 1.0
+    edges, local, inputs = snap.edges, snap.local, snap.inputs
+    accumulate = mode == "accumulate"
+    order, values, totals = [], [], []
+    for node in range(n - 1, -1, -1):          # reversed topological order
+        g = grad[node]
+        for eid in inputs[node]:
+            src = edges[eid][0]
+            value = local[eid] * g
+            total = grad[src] + value if accumulate else value
+            if not -math.inf < total < math.inf:
+                raise FloatingPointError(
+                    f"replay ({mode}): the gradient of {snap.name(src)!r} overflowed to {total!r}")
+            grad[src] = total
+            order.append(eid)
+            values.append(value)
+            totals.append(total)
+    return order, values, totals, grad
 
 
 def _eager_steps(snap, cap):

@@ -25,6 +25,8 @@ import heapq
 import json
 from dataclasses import dataclass, field
 
+from .engine import name
+
 __all__ = ["BUDGET", "CHAIN_MIN", "Part", "Projection", "default_expanded", "project", "tree"]
 
 CHAIN_MIN = 8          # a chain of at least this many `+` (or `*`) nodes is a part of its own
@@ -154,14 +156,14 @@ def tree(snap):
         params = {p: all(values[m]._a is None for m in _all_members(p, direct, kids)) for p in siblings}
         shown = [f"{names[p]} parameters" if params[p] else names[p] for p in siblings]
         seen, ordinal = {}, {}
-        for name in shown:
-            seen[name] = seen.get(name, 0) + 1
-        for p, name in zip(siblings, shown, strict=True):
-            if seen[name] > 1:
-                ordinal[name] = ordinal.get(name, 0) + 1
-                name = f"{name} #{ordinal[name]}"
-            key = f"{parent_key}/{name}" if parent_key else name
-            part = Part(len(parts), key, name, "parameters" if params[p] else kinds[p],
+        for title in shown:
+            seen[title] = seen.get(title, 0) + 1
+        for p, title in zip(siblings, shown, strict=True):
+            if seen[title] > 1:
+                ordinal[title] = ordinal.get(title, 0) + 1
+                title = f"{title} #{ordinal[title]}"
+            key = f"{parent_key}/{title}" if parent_key else title
+            part = Part(len(parts), key, title, "parameters" if params[p] else kinds[p],
                         None if parent_index is None else renumber[parent_index], depth,
                         direct[p], [], size[p])
             renumber[p] = part.index
@@ -267,7 +269,6 @@ class Projection:
     exact: list               # drawn edge -> whether local * dst.grad is its contribution
     expanded: set             # the keys expanded in it
     drawn_dst: list = field(repr=False, default_factory=list)    # drawn edge -> its dst
-    receiver: list = field(repr=False, default_factory=list)     # scalar edge -> its src
 
     def data(self, data):
         return [data[i] for i in self.primary]
@@ -276,24 +277,31 @@ class Projection:
         """A replay's JSON (graph.Replay.to_json) projected onto the drawn graph."""
         if "error" in replay_json:
             return replay_json
-        edge_of, receiver = self.edge_of, self.receiver
-        steps = []
-        for step in replay_json["steps"]:
-            deposits, into = [], None
-            for d in step["deposits"]:
-                ve = edge_of.get(d["edge"])
-                if ve is None:
-                    continue
-                src = receiver[d["edge"]]
-                if deposits and deposits[-1]["edge"] == ve and into == src:   # x*x: one term
-                    deposits[-1]["value"] += d["value"]
-                    deposits[-1]["total"] = d["total"]
-                    continue
-                deposits.append({"edge": ve, "value": d["value"], "total": d["total"]})
-                into = src
-            if deposits:
-                steps.append({"node": self.drawn_dst[deposits[0]["edge"]], "deposits": deposits})
-        grad = replay_json["grad"]
+        flat = [(d["edge"], d["value"], d["total"]) for st in replay_json["steps"] for d in st["deposits"]]
+        return self.played(flat, replay_json["grad"])
+
+    def played(self, deposits, grad):
+        """The drawn graph's replay JSON from the scalar pass's deposits, in order:
+        (edge id, contribution, receiving grad after it) triples, and its final grads."""
+        # One lesson step per drawn edge and run: consecutive deposits through the same drawn
+        # edge become one, their values summed (a neuron's box sends a parameters' box its
+        # 337 terms at once; x*x inside a box is one term of 2·x), the total the last one's.
+        edge_of, drawn_dst = self.edge_of, self.drawn_dst
+        steps, last = [], None
+        for eid, value, total in deposits:
+            ve = edge_of.get(eid)
+            if ve is None:
+                continue
+            if last is not None and last["edge"] == ve:
+                last["value"] += value
+                last["total"] = total
+                continue
+            last = {"edge": ve, "value": value, "total": total}
+            node = drawn_dst[ve]
+            if steps and steps[-1]["node"] == node:
+                steps[-1]["deposits"].append(last)
+            else:
+                steps.append({"node": node, "deposits": [last]})
         return {"steps": steps, "grad": [grad[i] for i in self.primary]}
 
 
@@ -379,7 +387,7 @@ def _project(snap, parts, home, reps, expanded):
     for k, r in enumerate(order):
         if r >= 0:
             v = values[r]
-            node = {"id": k, "label": v._label, "op": v.op, "name": snap.names[r]}
+            node = {"id": k, "label": v._label, "op": v.op, "name": name(v)}
             cluster = part_cluster(home[r])
         else:
             p = parts[-1 - r]
@@ -418,8 +426,7 @@ def _project(snap, parts, home, reps, expanded):
         structure["groups"] = {"count": len(parts), "keys": expandable}
     key = hashlib.blake2b(json.dumps(structure, sort_keys=True).encode(), digest_size=12)
     structure = {"key": key.hexdigest(), **structure}
-    return Projection(structure, primary, outputs, edge_of, local_out, exact, set(expanded),
-                      drawn_dst, [src for src, _, _ in edges])
+    return Projection(structure, primary, outputs, edge_of, local_out, exact, set(expanded), drawn_dst)
 
 
 def _kinds(parts, part):

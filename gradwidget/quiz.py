@@ -88,6 +88,8 @@ def resolve(spec, nodes, root_id):
 def result_names(nodes, ids):
     """{id: the key of its result}: the node's name (`engine.name`, as the page shows it),
     numbered when two asked nodes share one ("a", "a (2)")."""
+    if not ids:
+        return {}
     called = names(nodes)
     out, taken = {}, set()
     for i in ids:
@@ -128,7 +130,8 @@ class QuizMixin(traitlets.HasTraits):
 
     def _quiz_resolve(self, reset=None):
         """Ask the nodes of the quiz spec in the graph shown now (ids change with the graph)."""
-        nodes = self._root.topo() if isinstance(self._root, Value) else []
+        asked = self._quiz_spec is not None and self._quiz_spec is not False
+        nodes = self._root.topo() if asked and isinstance(self._root, Value) else []
         ids = resolve(self._quiz_spec, nodes, len(nodes) - 1) if nodes else []
         self._quiz_names = result_names(nodes, ids)
         count = self.quiz.get("reset", 0) + 1 if reset is None else reset

@@ -204,3 +204,28 @@ def test_a_single_neuron_small_enough_is_drawn_open_in_its_frame():
     assert len(proj.structure["nodes"]) == len(snap)
     assert proj.structure["clusters"] == [{"key": "neuron", "name": "neuron", "kind": "neuron",
                                            "parent": None, "size": len(snap) - 2, "parts": {}}]
+
+
+def test_a_batch_plays_one_step_per_drawn_edge_and_run_with_the_terms_summed():
+    random.seed(3)
+    model = MLP(2, [4, 1])
+    loss = batch_loss(model, n=3)
+    loss.backward()
+    snap, _, proj = drawn(loss, set())
+    s = proj.structure
+    full = replay(snap).to_json()
+    shown = proj.replay(full)
+    deposits = [d for st in shown["steps"] for d in st["deposits"]]
+    params = next(n["id"] for n in s["nodes"] if n.get("group", {}).get("kind") == "parameters")
+    into = [d for d in deposits if s["edges"][d["edge"]]["src"] == params]
+    calls = [n["id"] for n in s["nodes"] if n["name"].startswith("MLP #")]
+    # one term from each call of the model, and one from the L2 term's sum
+    assert len(into) == len(calls) + 1 == 4
+    for d in into:
+        scalar = [e for e, k in proj.edge_of.items() if k == d["edge"]]
+        want = math.fsum(x["value"] for st in full["steps"] for x in st["deposits"] if x["edge"] in scalar)
+        assert d["value"] == pytest.approx(want, rel=1e-9, abs=1e-15)
+    # the parameters' grads, summed over everything drawn, are the engine's
+    total = math.fsum(d["value"] for d in into)
+    assert total == pytest.approx(math.fsum(p.grad for p in model.parameters()), rel=1e-9)
+    assert len(deposits) == len(s["edges"])          # each drawn edge passes its terms at once
