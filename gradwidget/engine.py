@@ -95,8 +95,10 @@ class group:
     def __enter__(self):
         global _group
         self._entered.append(_group)
-        _group = Group(self.name, self.kind, _group)
-        return _group
+        g = object.__new__(Group)            # checked in __init__: a neuron enters it per call
+        g.name, g.kind, g.parent = self.name, self.kind, _group
+        _group = g
+        return g
 
     def __exit__(self, *exc):
         global _group
