@@ -53,20 +53,66 @@ export async function referencedModel(model, ref, { timeout = LOOKUP_TIMEOUT_MS 
  * cannot start (the constructor throws, the worker errors or reports a failed start, or
  * says nothing within START_TIMEOUT_MS), the same text runs on the main thread; if that
  * fails too, every layout, waiting or later, is rejected with the reasons.
- * Layouts asked for meanwhile wait and are sent once the engine is ready.
+ *
+ * The worker does one request at a time; the others wait in order. A request may carry
+ * `signal` (an AbortSignal: cancelled, it is rejected with an AbortError, and if no one
+ * else waits for the same answer and the worker is busy with it, the worker is terminated
+ * and a fresh one started for the rest) and `timeout` (ms of work, counted from when the
+ * worker takes it: then the worker is terminated and restarted the same way, and the
+ * request rejected with an error named "LayoutTimeout"). On the main thread a layout cannot
+ * be interrupted: there, cancelling only drops the answer and `timeout` is not enforced
+ * (`interruptible` is false: callers should refuse big layouts up front).
  */
 export function createEngine(source, { Worker = globalThis.Worker, timeouts = START_TIMEOUT_MS } = {}) {
-  const pending = new Map(); // request id -> {dot, resolve, reject}
-  const cache = new Map(); // dot -> Promise<json>
+  const queue = []; // requests waiting for the worker, in order
+  const cache = new Map(); // cache key -> request (its promise answers every caller)
   const reasons = []; // why each way of starting failed
   let nextId = 1;
   let where = "worker"; // or "main thread" after a fallback
   let port = null;
+  let url = null; // the worker's blob URL, kept for restarts
   let ready = false;
+  let busy = null; // the request the worker is working on
   let failure = null; // the Error every layout gets once nothing can start
   let timer;
+  let restarts = 0;
 
-  const send = (id, dot) => port.postMessage({ id, dot });
+  const settle = (request, error, value) => {
+    if (request.settled) return;
+    request.settled = true;
+    clearTimeout(request.timer);
+    if (error) request.reject(error);
+    else request.resolve(value);
+  };
+
+  // The worker's next request, if it is free.
+  function pump() {
+    if (!ready || busy || failure) return;
+    const request = queue.shift();
+    if (!request) return;
+    busy = request;
+    if (request.timeout > 0 && where === "worker") {
+      request.timer = setTimeout(() => {
+        const error = new Error(`the layout took longer than ${request.timeout / 1000} s and was stopped`);
+        error.name = "LayoutTimeout";
+        restart(error);
+      }, request.timeout);
+    }
+    port.postMessage({ id: request.id, ...request.message });
+  }
+
+  // Stops the busy worker (its request gets `error`) and starts a fresh one for the rest.
+  function restart(error) {
+    const stopped = busy;
+    busy = null;
+    if (stopped) settle(stopped, error);
+    if (where !== "worker" || failure) return pump();
+    port?.terminate?.();
+    port = null;
+    ready = false;
+    restarts++;
+    attempt(openWorker);
+  }
 
   const onMessage = (from) => ({ data }) => {
     if (from !== port || failure) return; // a replaced worker's late words
@@ -74,19 +120,14 @@ export function createEngine(source, { Worker = globalThis.Worker, timeouts = ST
       clearTimeout(timer);
       if (!data.ready) return startFailed(data.error);
       ready = true;
-      for (const [id, { dot }] of pending) send(id, dot);
-      return;
+      return pump();
     }
-    const request = pending.get(data.id);
-    if (!request) return;
-    pending.delete(data.id);
-    if (data.error) request.reject(new Error(data.error));
-    else request.resolve(data.json);
-  };
-
-  const rejectPending = (error) => {
-    for (const request of pending.values()) request.reject(error);
-    pending.clear();
+    if (!busy || data.id !== busy.id) return;
+    const request = busy;
+    busy = null;
+    if (data.error) settle(request, new Error(data.error));
+    else settle(request, null, "layout" in data ? data.layout : data.json);
+    pump();
   };
 
   function attempt(open) {
@@ -111,38 +152,88 @@ export function createEngine(source, { Worker = globalThis.Worker, timeouts = ST
       return attempt(() => mainThreadPort(source));
     }
     failure = new Error(`the layout engine could not start (${reasons.join("; ")})`);
-    rejectPending(failure);
+    for (const request of queue.splice(0)) settle(request, failure);
+    if (busy) settle(busy, failure);
+    busy = null;
     cache.clear();
   }
 
-  attempt(() => {
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  function openWorker() {
+    url ??= URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     const worker = new Worker(url);
     worker.onerror = (event) => {
       event.preventDefault?.();
       if (worker !== port) return;
       if (!ready) return startFailed(event.message ?? "");
-      // A working worker crashed: fail what it was doing, do not hang.
-      rejectPending(new Error(event.message || "the layout worker failed"));
+      // A working worker crashed: fail what it was doing, never hang, go on with a fresh one.
+      restart(new Error(event.message || "the layout worker failed"));
     };
     return worker;
-  });
+  }
+  attempt(openWorker);
 
-  const layout = (dot) => {
-    if (failure) return Promise.reject(failure);
-    if (!cache.has(dot)) {
-      const answer = new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { dot, resolve, reject });
-        if (ready) send(id, dot);
-      });
-      answer.catch(() => cache.delete(dot));
-      cache.set(dot, answer);
-      if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+  // Nobody waits for `request` any more: forget it, and stop the worker if it is on it.
+  function drop(request) {
+    if (request.settled) return;
+    const error = abortError();
+    const queued = queue.indexOf(request);
+    if (queued >= 0) {
+      queue.splice(queued, 1);
+      settle(request, error);
+    } else if (busy === request && where === "worker") {
+      restart(error);
+    } else {
+      settle(request, error); // on the main thread: its answer, when it comes, is ignored
     }
-    return cache.get(dot);
+  }
+
+  function ask(key, message, { signal, timeout = 0 } = {}) {
+    if (failure) return Promise.reject(failure);
+    if (signal?.aborted) return Promise.reject(abortError());
+    let request = key === undefined ? undefined : cache.get(key);
+    if (!request) {
+      request = { id: nextId++, message, timeout, users: 0, settled: false };
+      request.promise = new Promise((resolve, reject) => { request.resolve = resolve; request.reject = reject; });
+      // A cancelled request is asked again next time; a failure (Graphviz's error, the
+      // time budget) is remembered: Graphviz is deterministic, it would fail again.
+      request.promise.catch((err) => { if (err.name === "AbortError" && cache.get(key) === request) cache.delete(key); });
+      if (key !== undefined) {
+        cache.set(key, request);
+        if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+      }
+      queue.push(request);
+      pump();
+    }
+    request.users++;
+    if (!signal) return request.promise; // this caller never gives up: the request stays wanted
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        reject(abortError());
+        if (--request.users === 0) drop(request);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      request.promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  return {
+    /** Graphviz JSON text for DOT text (cached by the text). */
+    layout: (dot, options) => ask(dot, { dot }, options),
+    /** layout.js's columnsLayout of a structure, computed by the worker (cached by key). */
+    columns: (structure, options) => ask(structure.key ? `columns:${structure.key}` : undefined, { columns: structure }, options),
+    get where() { return where; },
+    /** Whether a layout in progress can be stopped (a worker: yes; the main thread: no). */
+    get interruptible() { return where === "worker"; },
+    /** How many times a busy worker was stopped and replaced (cancel, timeout, crash). */
+    get restarts() { return restarts; },
   };
-  return { layout, get where() { return where; } };
+}
+
+/** The error a cancelled layout is rejected with (name "AbortError"). */
+export function abortError() {
+  const error = new Error("the layout was cancelled");
+  error.name = "AbortError";
+  return error;
 }
 
 /** What a failed start means, in the words of the Content-Security-Policy that causes it. */

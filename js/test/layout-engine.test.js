@@ -2,10 +2,12 @@
 // Node has no Worker, which exercises the main-thread fallback; fake workers stand for the
 // ways a browser or a strict page (Content-Security-Policy) can refuse to start one.
 import * as esbuild from "esbuild";
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { LOOKUP_TIMEOUT_MS, START_TIMEOUT_MS, createEngine, engineFor, referencedModel } from "../layout-engine.js";
-import { parseLayout, toDot } from "../layout.js";
+import { DOT_BOUNDS, parseLayout, toDot } from "../layout.js";
+import { demoLossStructure } from "./demo-loss.js";
 import diamond from "./fixtures/diamond.json";
+import { nodeWorkerClass } from "./node-worker.js";
 
 let source;
 beforeAll(async () => {
@@ -212,4 +214,129 @@ describe("the reference to the page's LayoutEngine model", () => {
       expect(globalThis.__gradwidget_layout__).toBeUndefined();
     });
   });
+});
+
+describe("stopping a layout: cancel and the time budget", () => {
+  /** A worker that is ready at once, answers DOT "digraph { fast }" at once and never
+   * answers anything else (a layout that would take minutes). */
+  class StuckWorker {
+    static made = [];
+    constructor() {
+      StuckWorker.made.push(this);
+      this.got = [];
+      setTimeout(() => this.onmessage({ data: { ready: true } }));
+    }
+    postMessage(message) {
+      this.got.push(message);
+      if (message.dot === "digraph { fast }") setTimeout(() => this.onmessage({ data: { id: message.id, json: "{}" } }));
+    }
+    terminate() { this.terminated = true; }
+  }
+  const cancelled = () => { const c = new AbortController(); c.abort(); return c.signal; };
+  const until = (check) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 2000, interval: 5 });
+
+  test("cancel terminates the busy worker; a fresh one takes the requests that wait", async () => {
+    StuckWorker.made = [];
+    const engine = createEngine(source, { Worker: StuckWorker });
+    const controller = new AbortController();
+    const slow = settled(engine.layout("digraph { slow }", { signal: controller.signal }));
+    const next = engine.layout("digraph { fast }");
+    await until(() => StuckWorker.made[0].got.length === 1); // busy with the slow one; the fast one waits
+    controller.abort();
+    expect((await slow).reason.name).toBe("AbortError");
+    expect(StuckWorker.made[0].terminated).toBe(true);
+    expect(await next).toBe("{}");
+    expect(StuckWorker.made).toHaveLength(2);
+    expect(StuckWorker.made[1].got.map((m) => m.dot)).toEqual(["digraph { fast }"]);
+    expect(engine.where).toBe("worker");
+    expect(engine.restarts).toBe(1);
+    expect(engine.interruptible).toBe(true);
+  });
+
+  test("cancelling a request that waits does not stop the worker; one already cancelled is refused", async () => {
+    StuckWorker.made = [];
+    const engine = createEngine(source, { Worker: StuckWorker });
+    const first = engine.layout("digraph { a }");
+    const controller = new AbortController();
+    const waiting = settled(engine.layout("digraph { b }", { signal: controller.signal }));
+    controller.abort();
+    expect((await waiting).reason.name).toBe("AbortError");
+    expect((await settled(engine.layout("digraph { c }", { signal: cancelled() }))).reason.name).toBe("AbortError");
+    await until(() => StuckWorker.made[0].got.length === 1);
+    expect(StuckWorker.made[0].terminated).toBeUndefined();
+    expect(StuckWorker.made[0].got.map((m) => m.dot)).toEqual(["digraph { a }"]);
+    void first;
+  });
+
+  test("an answer two callers wait for is not stopped when only one cancels", async () => {
+    EchoWorker.sent = [];
+    const engine = createEngine(source, { Worker: EchoWorker });
+    const controller = new AbortController();
+    const [mine, theirs] = [engine.layout("digraph { s }", { signal: controller.signal }), engine.layout("digraph { s }")];
+    controller.abort();
+    expect((await settled(mine)).reason.name).toBe("AbortError");
+    expect(await theirs).toBe('{"n":1}');
+  });
+
+  test("a layout over its time budget is stopped with a LayoutTimeout; the next one runs in a fresh worker", async () => {
+    StuckWorker.made = [];
+    const engine = createEngine(source, { Worker: StuckWorker });
+    const slow = await settled(engine.layout("digraph { slow }", { timeout: 50 }));
+    expect(slow.status).toBe("rejected");
+    expect(slow.reason.name).toBe("LayoutTimeout");
+    expect(slow.reason.message).toBe("the layout took longer than 0.05 s and was stopped");
+    expect(StuckWorker.made[0].terminated).toBe(true);
+    expect(await engine.layout("digraph { fast }", { timeout: 50 })).toBe("{}");
+    expect(StuckWorker.made).toHaveLength(2);
+    // Graphviz is deterministic: the same DOT is not tried again, it would time out again.
+    expect((await settled(engine.layout("digraph { slow }"))).reason.name).toBe("LayoutTimeout");
+    expect(StuckWorker.made[1].got).toHaveLength(1);
+  });
+
+  test("a worker that crashes is replaced: the layouts after it still run", async () => {
+    class CrashOnce {
+      static made = 0;
+      constructor() { this.n = ++CrashOnce.made; setTimeout(() => this.onmessage({ data: { ready: true } })); }
+      postMessage({ id }) {
+        if (this.n === 1) setTimeout(() => this.onerror({ message: "out of memory" }));
+        else setTimeout(() => this.onmessage({ data: { id, json: "{}" } }));
+      }
+    }
+    const engine = createEngine(source, { Worker: CrashOnce });
+    const [crashed, after] = await Promise.all([settled(engine.layout("digraph { a }")), settled(engine.layout("digraph { b }"))]);
+    expect(crashed.reason.message).toBe("out of memory");
+    expect(after.value).toBe("{}");
+    expect(CrashOnce.made).toBe(2);
+  });
+
+  test("columns layouts are worker requests too, answered with the layout itself", async () => {
+    const engine = createEngine(source, { Worker: undefined });
+    expect(engine.interruptible).toBe(false); // the main thread: nothing can stop a layout there
+    const layout = await engine.columns(diamond.structure);
+    expect(Object.keys(layout.nodes)).toHaveLength(7);
+    expect(Object.keys(layout.edges)).toHaveLength(8);
+    // Cancelled on the main thread: the answer is dropped; the engine goes on.
+    expect((await settled(engine.layout("digraph { m }", { signal: cancelled() }))).reason.name).toBe("AbortError");
+    expect(JSON.parse(await engine.layout("digraph { n }")).objects.map((o) => o.name)).toEqual(["n"]);
+  });
+
+  test("a real worker thread in the middle of a minutes-long Graphviz layout is stopped by cancel", async () => {
+    const NodeWorker = nodeWorkerClass(source);
+    const engine = createEngine(source, { Worker: NodeWorker, timeouts: { worker: 10000, "main thread": 1000 } });
+    expect(JSON.parse(await engine.layout("digraph { warm }")).objects).toHaveLength(1); // started, Graphviz loaded
+    // Plain dot on the demo loss (no bounds): over a minute of work, or a stack overflow.
+    const dot = toDot(demoLossStructure(1)).replace(DOT_BOUNDS, "");
+    const controller = new AbortController();
+    const started = performance.now();
+    const long = settled(engine.layout(dot, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 300);
+    const result = await long;
+    expect(result.reason.name).toBe("AbortError");
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(NodeWorker.made[0].terminated).toBe(true);
+    await NodeWorker.made[0].exited; // the thread is really gone
+    expect(JSON.parse(await engine.layout("digraph { after }")).objects.map((o) => o.name)).toEqual(["after"]);
+    expect(NodeWorker.made).toHaveLength(2);
+    NodeWorker.made[1].terminate();
+  }, 20000);
 });
