@@ -624,7 +624,8 @@ export function columnsLayout(structure) {
     edges[edge.id] = { ...geometry, path: splinePath(xy, xy.length, [round(target.x), round(endY)]), tip: [round(target.x), round(endY)] };
   });
   const totalWidth = columns ? columnX[columns - 1] + width[columns - 1] : 0;
-  return { width: round(totalWidth), height: round(bottom - top), nodes, edges };
+  // No frames for open groups: their members are not kept together here (draw.js skips them).
+  return { width: round(totalWidth), height: round(bottom - top), nodes, edges, clusters: {} };
 }
 
 // The weighted least-squares non-decreasing fit of the first m of `want` (pool adjacent

@@ -1,6 +1,7 @@
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { beforeAll, describe, expect, test } from "vitest";
-import { LABEL_H, nodeSize, parseLayout, shortName, toDot } from "../layout.js";
+import { DOT_BOUNDS, LABEL_H, columnsLayout, layoutWork, nodeSize, parseLayout, shortName, toDot } from "../layout.js";
+import { demoLossStructure } from "./demo-loss.js";
 import diamond from "./fixtures/diamond.json";
 import doubled from "./fixtures/a_plus_a.json";
 
@@ -122,5 +123,97 @@ describe("a real Graphviz run", () => {
 
   test("the same structure always gets the same layout", () => {
     expect(run(diamond.structure)).toEqual(run(diamond.structure));
+  });
+});
+
+describe("the work a layout is, and dot's bounds", () => {
+  test("nodes plus the columns edges cross (longest-path ranks)", () => {
+    expect(layoutWork(diamond.structure)).toEqual({ nodes: 7, edges: 8, crossed: 2, total: 9 });
+    const demo = layoutWork(demoLossStructure(2)); // the L2 chain: 337 additions fed from the start
+    expect(demo.nodes).toBe(2314);
+    expect(demo.crossed).toBeGreaterThan(60000);
+  });
+
+  test("dot keeps its usual settings up to DOT_PLAIN_WORK, then gets DOT_BOUNDS", () => {
+    expect(toDot(diamond.structure)).not.toContain("nslimit");
+    expect(toDot(demoLossStructure(1))).toContain(`${DOT_BOUNDS}];`);
+    expect(DOT_BOUNDS).toMatch(/^nslimit=1 nslimit1=1 searchsize=\d+$/);
+  });
+});
+
+describe("columnsLayout: the layout without Graphviz", () => {
+  const shapes = [["a + a", doubled.structure], ["the diamond", diamond.structure], ["the demo loss over 2 points", demoLossStructure(2)]];
+
+  test.each(shapes)("%s: every node and edge, boxes of nodeSize, inputs left of what they compute, nothing overlaps", (_, structure) => {
+    const layout = columnsLayout(structure);
+    expect(Object.keys(layout.nodes)).toHaveLength(structure.nodes.length);
+    expect(Object.keys(layout.edges)).toHaveLength(structure.edges.length);
+    const boxes = structure.nodes.map((node) => layout.nodes[node.id]);
+    structure.nodes.forEach((node, i) => expect({ w: boxes[i].w, h: boxes[i].h }).toEqual(nodeSize(node)));
+    for (const box of boxes) {
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y).toBeGreaterThanOrEqual(-0.1);
+      expect(box.x + box.w).toBeLessThanOrEqual(layout.width + 0.1);
+      expect(box.y + box.h).toBeLessThanOrEqual(layout.height + 0.1);
+    }
+    // Boxes of one column (same x range) never overlap: sorted by y, each below the last.
+    const byColumn = new Map();
+    for (const box of boxes) byColumn.set(Math.round(box.x + box.w / 2), [...(byColumn.get(Math.round(box.x + box.w / 2)) ?? []), box]);
+    for (const column of byColumn.values()) {
+      column.sort((a, b) => a.y - b.y);
+      for (let k = 1; k < column.length; k++) expect(column[k].y).toBeGreaterThanOrEqual(column[k - 1].y + column[k - 1].h);
+    }
+    for (const edge of structure.edges) {
+      const { path, tip, reserved, labelX } = layout.edges[edge.id];
+      const src = layout.nodes[edge.src], dst = layout.nodes[edge.dst];
+      expect(src.x + src.w).toBeLessThan(dst.x);
+      expect(path).toMatch(/^M[-\d.]+,[-\d.]+( C[-\d.]+,[-\d.]+ [-\d.]+,[-\d.]+ [-\d.]+,[-\d.]+)+ L[-\d.]+,[-\d.]+$/);
+      const [x0, y0] = path.slice(1).split(" ")[0].split(",").map(Number);
+      expect(x0).toBeCloseTo(src.x + src.w, 0); // leaves its source's right side
+      expect(y0).toBeGreaterThan(src.y);
+      expect(y0).toBeLessThan(src.y + src.h);
+      expect(tip[0]).toBeCloseTo(dst.x, 0); // the arrow points at its target's left side
+      expect(tip[1]).toBeGreaterThan(dst.y);
+      expect(tip[1]).toBeLessThan(dst.y + dst.h);
+      expect(reserved).toBe(false);
+      expect(labelX).toBeGreaterThan(src.x + src.w);
+    }
+  });
+
+  test("a + a: the two parallel edges are two lines, not one", () => {
+    const layout = columnsLayout(doubled.structure);
+    expect(layout.edges[0].path).not.toBe(layout.edges[1].path);
+  });
+
+  test("the same structure always gets the same layout", () => {
+    expect(columnsLayout(demoLossStructure(1))).toEqual(columnsLayout(demoLossStructure(1)));
+  });
+
+  test("an edge crossing columns runs level through them, clear of every box", () => {
+    const structure = demoLossStructure(1);
+    const layout = columnsLayout(structure);
+    // Boxes by column (their centre x), each column's boxes sorted by y.
+    const columns = new Map();
+    for (const box of Object.values(layout.nodes)) {
+      const key = box.x + box.w / 2;
+      if (!columns.has(key)) columns.set(key, []);
+      columns.get(key).push(box);
+    }
+    const list = [...columns.values()];
+    const inside = (x, y, skip) => list.some((boxes) => boxes[0].x + boxes[0].w / 2 - 70 < x && x < boxes[0].x + boxes[0].w / 2 + 70 &&
+      boxes.some((b) => !skip.includes(b) && x > b.x + 0.5 && x < b.x + b.w - 0.5 && y > b.y + 0.5 && y < b.y + b.h - 0.5));
+    const hits = [];
+    let checked = 0;
+    for (const edge of structure.edges.filter((_, i) => i % 5 === 0)) {
+      // The curve's end and control points (the level runs through columns are among them).
+      const numbers = layout.edges[edge.id].path.match(/-?[\d.]+/g).map(Number);
+      const skip = [layout.nodes[edge.src], layout.nodes[edge.dst]];
+      for (let i = 0; i + 1 < numbers.length; i += 2) {
+        if (inside(numbers[i], numbers[i + 1], skip)) hits.push(`edge ${edge.id} at ${numbers[i]},${numbers[i + 1]}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5000);
+    expect(hits).toEqual([]);
   });
 });
