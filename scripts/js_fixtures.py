@@ -112,6 +112,34 @@ def mlp_loss(samples, seed=1):
     return loss
 
 
+def mlp16():
+    """A network's output, MLP(2, [16, 16, 1]) at x = (0.5, -1.5): 977 values, drawn grouped
+    (its default view: layers open, each neuron one box)."""
+    random.seed(0)
+    model = MLP(2, [16, 16, 1])
+    return model([Value(0.5, label="x1"), Value(-1.5, label="x2")])
+
+
+MLP16_OPEN = ["MLP", "MLP/L1", "MLP/L1/L1.N3", "MLP/L2", "MLP/L3"]     # neuron L1.N3 open too
+
+
+def batch_loss():
+    """Squared-error loss of one MLP(2, [4, 1]) over 3 points: three calls of the network
+    (`MLP #1` … `MLP #3`) and the parameters they share (`MLP parameters`)."""
+    random.seed(0)
+    model = MLP(2, [4, 1])
+    loss = Value(0.0, label="loss0")
+    for i, (x, y) in enumerate((((2.0, 3.0), 1.0), ((3.0, -1.0), -1.0), ((0.5, 1.0), 1.0))):
+        xs = [Value(a, label=f"x{i}_{j}") for j, a in enumerate(x)]
+        loss = loss + (model(xs) - y) ** 2
+    loss.label = "loss"
+    return loss
+
+
+# The three calls open, their shared parameters one box (17 values, each used outside it).
+BATCH_OPEN = [f"MLP #{i}{layer}" for i in (1, 2, 3) for layer in ("", "/L1", "/L2")]
+
+
 def fixtures():
     """name -> payload: every file the vitest suite reads."""
     return {
@@ -123,6 +151,9 @@ def fixtures():
         "neuron": payload(neuron()),
         "mlp": payload(mlp_loss(samples=1)),                           # ~100 nodes, drawn
         "summary": payload(mlp_loss(samples=40), max_nodes=20),        # above max_nodes, even grouped
+        "mlp16": payload(mlp16(), start="end"),                        # grouped: 33 neuron boxes
+        "mlp16_open": payload(mlp16(), start="end", expanded=MLP16_OPEN),
+        "batch": payload(batch_loss(), start="end", expanded=BATCH_OPEN),
     }
 
 
