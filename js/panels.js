@@ -77,16 +77,32 @@ export function createStage(doc, on) {
   }
 
   /** Shows `text` in place of the drawing (an update of the same kind keeps its element). */
-  function showMessage(text, isError = false) {
+  /** Shows `text` in place of the drawing, with a button if `action` ({label, run}) is
+   * given (Cancel during a layout). An update of the same kind keeps its elements, so the
+   * button keeps the focus while the progress text changes. */
+  function showMessage(text, isError = false, action = null) {
     const className = isError ? "gw-message gw-error" : "gw-message";
-    if (message?.isConnected && message.className === className) {
-      message.textContent = text;
+    const kind = action ? action.label : "";
+    if (message?.isConnected && message.className === className && message.dataset.action === kind) {
+      if (message.firstChild.textContent !== text) message.firstChild.textContent = text;
+      if (action) message.lastChild.onclick = action.run;
       return;
     }
     clear();
     message = doc.createElement("div");
     message.className = className;
-    message.textContent = text;
+    message.dataset.action = kind;
+    const words = doc.createElement("span");
+    words.textContent = text;
+    message.append(words);
+    if (action) {
+      const button = doc.createElement("button");
+      button.type = "button";
+      button.className = "gw-message-action";
+      button.textContent = action.label;
+      button.onclick = action.run;
+      message.append(" ", button);
+    }
     el.replaceChildren(message);
   }
 

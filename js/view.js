@@ -118,22 +118,23 @@ export function createView(doc, host) {
     if (focus) el.focus?.({ preventScroll: true });
   }
   let drawn = Promise.resolve(); // settles when the current structure is drawn (or not drawable)
+  let destroyed = false;
 
   function setState(name) {
     root.dataset.state = name;
     syncControls();
   }
 
-  function showMessage(text, name, isError = false) {
-    stage.showMessage(text, isError);
+  function showMessage(text, name, isError = false, action = null) {
+    stage.showMessage(text, isError, action);
     inspector.redrawn();
     setState(name);
   }
 
   /** A new structure (or summary): lays it out and draws it. */
   function setStructure(structure, maxNodes) {
-    layouts.cancel();
     state.setStructure(structure);
+    layouts.cancel(); // the structure it was for is gone: its `cancelled` says nothing
     inspector.reset();
     placed = false;
     resizePlayer();
@@ -147,15 +148,26 @@ export function createView(doc, host) {
       return setState("summary");
     }
     if (!structure?.nodes?.length) return showMessage("No graph to show yet.", "empty");
+    const mine = () => state.structure === structure && !destroyed;
     drawn = layouts.run(structure, {
-      progress: (text) => showMessage(text, "layout"),
-      done: (layout, ms) => {
+      // A layout in the worker can be stopped: Cancel (the page then waits for nothing).
+      progress: (text, info) => showMessage(text, "layout", false,
+        info?.cancellable ? { label: "Cancel", run: () => layouts.cancel() } : null),
+      done: (layout, ms, info) => {
         state.layout = orderLayers(layout, structure); // a layer's neurons top to bottom: N1, N2, …
         root.dataset.layoutMs = String(ms);
+        root.dataset.layoutEngine = info?.engine ?? "graphviz";
+        // Laid out another way than usual (columns: Graphviz was too slow): the page says why.
+        notice.set("layout", info?.note ? `${info.note[0].toUpperCase()}${info.note.slice(1)}.`.replace(/\.\.$/, ".") : null);
         drawPanels();
         groupsAnswered();
       },
       failed: (err) => showMessage(`Could not lay out the graph: ${err.message}`, "error", true),
+      cancelled: () => {
+        if (!mine()) return;
+        showMessage("Layout cancelled: the graph is not drawn.", "cancelled", false,
+          { label: "Lay out again", run: () => setStructure(structure, maxNodes) });
+      },
     });
   }
 
@@ -346,6 +358,7 @@ export function createView(doc, host) {
     /** The lesson as animated SVG text once drawn ("" if nothing is drawn); throws if too long. */
     animationText: () => drawn.then(() => animation()),
     destroy() {
+      destroyed = true;
       clearTimeout(asked?.timer);
       layouts.cancel();
       playback.stop();

@@ -160,3 +160,15 @@ def test_the_backward_pass_plays_neuron_to_neuron_with_the_cores_numbers(mlp):
         got = next(n for n in panel["nodes"] if n["text"].startswith(names[into]))
         assert float(got["grad"]["value"]) == pytest.approx(d["total"], rel=1e-12, abs=1e-15)
     w.screenshot(path=f"{SHOTS}/groups-mlp-step3.png")
+
+
+def test_the_inspector_lists_an_inputs_terms_one_per_neuron_it_feeds(mlp):
+    snap, _ = core()
+    w = widget_of(mlp)
+    button(w, "End").click()
+    w.locator(".gw-node[data-label='x1']").hover()
+    text = w.locator(".gw-inspector").text_content()
+    neurons = [f"L1.N{j}" for j in range(1, 17)]
+    assert all(f"from {n}" in text for n in neurons), text
+    x1 = next(v for v in snap.values if v.label == "x1")
+    assert f"{x1.grad:.4g}" in text
