@@ -285,7 +285,8 @@ class Projection:
         (edge id, contribution, receiving grad after it) triples, and its final grads."""
         # One lesson step per drawn edge and run: consecutive deposits through the same drawn
         # edge become one, their values summed (a neuron's box sends a parameters' box its
-        # 337 terms at once; x*x inside a box is one term of 2·x), the total the last one's.
+        # terms at once; x*x inside a box is one term of 2·x), the total the last one's,
+        # `uses` how many scalar deposits it holds (if more than one).
         edge_of, drawn_dst = self.edge_of, self.drawn_dst
         steps, last = [], None
         for eid, value, total in deposits:
@@ -295,6 +296,7 @@ class Projection:
             if last is not None and last["edge"] == ve:
                 last["value"] += value
                 last["total"] = total
+                last["uses"] = last.get("uses", 1) + 1
                 continue
             last = {"edge": ve, "value": value, "total": total}
             node = drawn_dst[ve]

@@ -57,6 +57,7 @@ class DepositJSON(TypedDict):
     edge: int
     value: float            # the contribution local * out.grad
     total: float            # the receiving node's grad right after it
+    uses: NotRequired[int]  # a grouped graph's: how many scalar deposits it sums (absent: 1)
 
 
 class StepJSON(TypedDict):

@@ -162,49 +162,85 @@ export function toDot(structure) {
 const inches = (points) => +(points / 72).toFixed(4);
 
 /**
- * A layer's closed neurons in their order, N1 at the top: dot orders the boxes of a rank to
- * cross fewer edges, so a layer of 16 may read N8, N7, …, N1, N16, …. Within each column of
- * a "layer" frame, its group boxes take the column's places in the order of their ids (the
- * order Python made them in), and the edges of the boxes that moved are drawn again from
- * box to box (a curve from the middle of one's right side to the middle of the other's
- * left side; their contribution is written above the curve's middle). Returns `layout`,
- * changed in place.
+ * A layer's neurons in their order, N1 at the top: dot orders the boxes of a rank to cross
+ * fewer edges, so a layer of 16 may read N8, N7, …, N1, N16, …. In each "layer" frame its
+ * neurons, closed (boxes) or open (frames, with all they hold), are stacked from the top in
+ * the order of `structure.groups.keys` (the order Python made them in), the smallest gap
+ * between them kept. An edge whose two ends moved together moves with them; one between
+ * ends moved apart is drawn again from box to box (a curve from the middle of one's right
+ * side to the middle of the other's left side; its contribution is written above the
+ * curve's middle). Returns `layout`, changed in place.
  * @param {Layout} layout
  * @param {Structure} structure
  */
 export function orderLayers(layout, structure) {
-  const layers = new Set((structure.clusters ?? []).filter((c) => c.kind === "layer").map((c) => c.key));
-  const columns = new Map(); // "cluster x" -> node ids
+  const clusters = structure.clusters ?? [];
+  const index = clusterIndex(structure);
+  const rank = new Map((structure.groups?.keys ?? []).map((key, k) => [key, k])); // Python's order: N1, N2, …
+  const frameOf = (key) => layout.clusters?.[index.get(key)];
+  // What each open group holds, nested frames included: its node ids and frame keys.
+  const inside = new Map(clusters.map((c) => [c.key, { nodes: [], frames: [] }]));
   for (const node of structure.nodes) {
-    const box = layout.nodes[node.id];
-    if (!node.group || !layers.has(node.cluster) || !box) continue;
-    const column = `${node.cluster}\n${Math.round(box.x + box.w / 2)}`;
-    if (!columns.has(column)) columns.set(column, []);
-    columns.get(column).push(node.id);
+    for (let key = node.cluster; key != null && inside.has(key); key = clusters[index.get(key)].parent) inside.get(key).nodes.push(node.id);
   }
-  const moved = new Set();
-  for (const ids of columns.values()) {
-    if (ids.length < 2) continue;
-    const centres = ids.map((id) => layout.nodes[id]).map((b) => [b.x + b.w / 2, b.y + b.h / 2]).sort((a, b) => a[1] - b[1]);
-    [...ids].sort((a, b) => a - b).forEach((id, k) => {
-      const box = layout.nodes[id];
-      const [cx, cy] = centres[k];
-      const x = round(cx - box.w / 2);
-      const y = round(cy - box.h / 2);
-      if (x === box.x && y === box.y) return;
-      layout.nodes[id] = { ...box, x, y };
-      moved.add(id);
-    });
+  for (const c of clusters) {
+    for (let key = c.parent; key != null && inside.has(key); key = clusters[index.get(key)].parent) inside.get(key).frames.push(c.key);
   }
-  if (!moved.size) return layout;
+  const shift = new Map(); // node id -> dy it was moved by
+  const shiftFrame = (key, dy) => {
+    const box = frameOf(key);
+    if (box) layout.clusters[index.get(key)] = { ...box, y: round(box.y + dy) };
+  };
+  for (const layer of clusters.filter((c) => c.kind === "layer")) {
+    // Its items: closed neurons (boxes) and open ones (frames), in one column.
+    const items = [];
+    for (const node of structure.nodes) {
+      if (node.group && node.cluster === layer.key && layout.nodes[node.id]) items.push({ key: node.group.key, node: node.id, box: layout.nodes[node.id] });
+    }
+    for (const c of clusters) if (c.parent === layer.key && frameOf(c.key)) items.push({ key: c.key, frame: c.key, box: frameOf(c.key) });
+    if (items.length < 2 || items.some((item) => !rank.has(item.key))) continue;
+    const byPlace = [...items].sort((a, b) => a.box.y - b.box.y);
+    const gaps = byPlace.slice(1).map((item, k) => item.box.y - (byPlace[k].box.y + byPlace[k].box.h));
+    const gap = Math.max(0, Math.min(...gaps));
+    let top = byPlace[0].box.y;
+    for (const item of [...items].sort((a, b) => rank.get(a.key) - rank.get(b.key))) {
+      const dy = round(top - item.box.y);
+      top += item.box.h + gap;
+      if (!dy) continue;
+      if (item.node != null) {
+        layout.nodes[item.node] = { ...item.box, y: round(item.box.y + dy) };
+        shift.set(item.node, dy);
+        continue;
+      }
+      shiftFrame(item.frame, dy);
+      const held = inside.get(item.frame);
+      for (const key of held.frames) shiftFrame(key, dy);
+      for (const id of held.nodes) {
+        layout.nodes[id] = { ...layout.nodes[id], y: round(layout.nodes[id].y + dy) };
+        shift.set(id, dy);
+      }
+    }
+  }
+  if (!shift.size) return layout;
   for (const edge of structure.edges) {
-    if (!moved.has(edge.src) && !moved.has(edge.dst)) continue;
+    const a = shift.get(edge.src) ?? 0;
+    const b = shift.get(edge.dst) ?? 0;
+    if (!a && !b) continue;
+    const old = layout.edges[edge.id];
+    if (a === b && old) { // moved together (inside one frame): the same curve, lower or higher
+      layout.edges[edge.id] = { ...old, path: movePath(old.path, a), tip: old.tip && [old.tip[0], round(old.tip[1] + a)], labelY: round(old.labelY + a) };
+      continue;
+    }
     const from = layout.nodes[edge.src];
     const to = layout.nodes[edge.dst];
-    if (!from || !to) continue;
-    layout.edges[edge.id] = curveBetween(from, to);
+    if (from && to) layout.edges[edge.id] = curveBetween(from, to);
   }
   return layout;
+}
+
+// An SVG path of absolute "x,y" pairs (layout.js writes only those), moved by dy.
+function movePath(path, dy) {
+  return path.replace(/(-?[\d.]+),(-?[\d.]+)/g, (_, x, y) => `${x},${round(Number(y) + dy)}`);
 }
 
 // The edge from box `a` to box `b` as a cubic curve, right side to left side.

@@ -155,7 +155,8 @@ class Narration {
   throughGroup(at, out, input, d, edge, local, upstream, mode) {
     const box = this.node(out).group;
     const many = this.node(input).group?.outputs > 1;
-    const uses = edge.count > 1 ? ` (its ${edge.count} uses there together)` : "";
+    // `uses`: how many of the edge's scalar deposits this one sums (Python merges a run).
+    const uses = d.uses > 1 ? ` (${d.uses === edge.count ? `its ${d.uses}` : `${d.uses} of its ${edge.count}`} uses there, together)` : "";
     const chain = box && box.outputs === 1 && !many && Number.isFinite(local) &&
       Math.abs(local * upstream - d.value) <= 1e-9 * Math.max(1, Math.abs(d.value), Math.abs(local * upstream));
     const parts = [];

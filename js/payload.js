@@ -32,6 +32,7 @@
  * @property {number} edge
  * @property {number} value   local * out.grad
  * @property {number} total   the receiving node's grad after this deposit
+ * @property {number} [uses]  how many scalar deposits it sums (a grouped graph; absent: 1)
  *
  * @typedef {object} Step     one node fires: its deposits, in edge order
  * @property {number} node

@@ -29,6 +29,7 @@
  * @property {number} nth     1-based: which contribution to the receiving node this is
  * @property {number} of      how many contributions the receiving node gets in the replay
  * @property {number} firing  1-based: how many times `node` has fired so far (eager: > 1)
+ * @property {number} uses    how many scalar deposits it sums (a grouped graph merges a run)
  *
  * @typedef {object} Moment
  * @property {"forward"|"backward"} phase
@@ -63,11 +64,11 @@ export function depositsOf(structure, replay) {
     const list = [];
     for (const step of replay?.steps ?? []) {
       fired.set(step.node, (fired.get(step.node) ?? 0) + 1);
-      for (const { edge, value, total } of step.deposits) {
+      for (const { edge, value, total, uses = 1 } of step.deposits) {
         const src = edges.get(edge)?.src;
         if (src == null) continue; // values for another structure (mid-update): ignore
         into.set(src, (into.get(src) ?? 0) + 1);
-        list.push({ node: step.node, edge, value, total, nth: into.get(src), of: 0, firing: fired.get(step.node) });
+        list.push({ node: step.node, edge, value, total, uses, nth: into.get(src), of: 0, firing: fired.get(step.node) });
       }
     }
     for (const d of list) d.of = into.get(edges.get(d.edge).src);
