@@ -34,6 +34,8 @@ const SVG = "http://www.w3.org/2000/svg";
 // Graphs up to this many nodes always show all their text (teaching sizes: the picture
 // stays as it is); bigger ones hide text too small to read until zoomed in (viewport.js).
 const LOD_MIN_NODES = 50;
+// A grouped graph of up to this many drawn nodes keeps its text at fit (it is panned).
+const GROUPED_READABLE = 400;
 
 /**
  * @param {Document} doc
@@ -118,10 +120,12 @@ export function createStage(doc, on) {
   function draw(drawnLayout, structure, specs, fill) {
     clear();
     layout = drawnLayout;
-    lod = structure.nodes.length > LOD_MIN_NODES;
     // A grouped graph (a network's neurons in layers) is tall: its panel may be too, and
-    // its text a little smaller, so that the whole network shows at once.
+    // its text a little smaller, so that the whole network shows at once; one too big for
+    // that (a batch's hundred calls of the model) is shown readable from its start and
+    // panned, never as a wall of boxes too small to read (up to GROUPED_READABLE nodes).
     grouped = Boolean(structure.groups);
+    lod = structure.nodes.length > (grouped ? GROUPED_READABLE : LOD_MIN_NODES);
     width = measure(); // cheap now: the stage holds a message or the old drawing
     arrange(specs.length);
     panels = specs.map((spec) => {
