@@ -269,6 +269,7 @@ class Projection:
     exact: list               # drawn edge -> whether local * dst.grad is its contribution
     expanded: set             # the keys expanded in it
     drawn_dst: list = field(repr=False, default_factory=list)    # drawn edge -> its dst
+    tree: tuple = field(repr=False, default=None)                 # (parts, home) it was made from
 
     def data(self, data):
         return [data[i] for i in self.primary]

@@ -44,6 +44,7 @@ _VIEWS_OF = {
 }
 MAX_NODES = 100_000                         # the most `max_nodes` may be (a page's "Draw anyway")
 GROUP_MAX_NODES = 200_000                   # a larger graph is summed up, not grouped
+DRAWN_CACHE_NODES = 20_000                  # up to this size opening a group reuses the last read
 EAGER_MAX_STEPS = 5000                      # above this the eager replay is sent as an error
 STARTS = ("begin", "end")                   # the values of the `start` trait
 SCALES = (0.5, 3.0)                         # the range of the `scale` trait (text scale)
@@ -207,6 +208,7 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         if sliders and not isinstance(root, Value):
             raise TypeError(_no_sliders(root, "sliders"))
         self._grouping = quiz is None or quiz is False    # a quiz asks about every value
+        self._drawn = None                    # the last grouped read (see _expanded_changed)
         self.svg = None
         self._svg_path = None
         self._slide = None
@@ -283,14 +285,15 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
         self._show(root, *payload)
         return self
 
-    def _payload(self, root) -> tuple[Structure | None, tuple, Values]:
-        """(structure if the shape changed else None, shape, values) of `root`; no side effects.
+    def _payload(self, root) -> tuple[Structure | None, tuple, Values, tuple | None]:
+        """(structure if the shape changed else None, shape, values, what a grouped graph
+        keeps for opening groups, or None) of `root`; no side effects.
 
         A root of a class of your own is read through gradwidget.foreign (every grad put
         back): its replays are the chain rule over your graph ("accumulate") and your own
         backward, observed ("observed"); `findings` is what foreign.check() says."""
         mine = isinstance(root, Value)
-        proj = None
+        proj = drawn = None
         if mine:
             order = root.topo()
             # Above max_nodes a graph with groups (nn modules, your own) is still drawn if
@@ -317,11 +320,13 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
             structure = None if shape == self._shape else structure
             values = {"data": [], "local": [], "replays": {}, "stale": None}
         elif proj is not None:                # groups: what is drawn, and its numbers
-            shape = ("grouped", proj.structure["key"])
-            structure = None if shape == self._shape else proj.structure
             data, stale = _read(snap.values, root)
-            values = {"data": proj.data(data), "local": proj.local,
-                      "replays": {m: _drawn_replay(proj, snap, m) for m in PANELS}, "stale": stale}
+            scalar = {m: _scalar_replay(snap, m) for m in PANELS}
+            # kept for opening and closing groups without reading the graph again (small
+            # graphs: a batch's flat replays hold millions of numbers)
+            drawn = (root, snap, proj.tree, data, stale, scalar, found) \
+                if len(snap) <= DRAWN_CACHE_NODES else None
+            structure, shape, values = self._grouped(proj, data, stale, scalar)
         else:
             shape = snap.shape()
             structure = None if shape == self._shape else snap.structure()
@@ -330,11 +335,20 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
             values = {"data": data, "local": [float(d) for d in snap.local],
                       "replays": {m: replay_json(snap, m) for m in PANELS}, "stale": stale}
         key = (structure or self.structure)["key"]
-        return structure, shape, {"key": key, **values, **found, "error": None, "seq": None}
+        return structure, shape, {"key": key, **values, **found, "error": None, "seq": None}, drawn
 
-    def _project(self, snap):
-        """The drawn graph of `snap` with its groups (gradwidget.groups), None if it has none."""
-        parts, home = groups.tree(snap)
+    def _grouped(self, proj, data, stale, scalar):
+        """(structure if it changed else None, shape, values) of a drawn graph `proj`."""
+        shape = ("grouped", proj.structure["key"])
+        structure = None if shape == self._shape else proj.structure
+        values = {"data": proj.data(data), "local": proj.local,
+                  "replays": {m: _drawn_replay(proj, scalar[m]) for m in PANELS}, "stale": stale}
+        return structure, shape, values
+
+    def _project(self, snap, tree=None):
+        """The drawn graph of `snap` with its groups (gradwidget.groups), None if it has none;
+        `tree`: its groups.tree(), if known."""
+        parts, home = tree or groups.tree(snap)
         if not parts:
             return None
         keys = {p.key for p in parts}
@@ -344,6 +358,7 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
             expanded = keys & set(self.expanded)      # keys of another graph: ignored
         proj = groups.project(snap, parts, home, expanded)
         proj.structure["groups"]["expanded"] = sorted(proj.expanded & keys)
+        proj.tree = (parts, home)
         return proj
 
     # --- groups -------------------------------------------------------------------------
@@ -394,12 +409,26 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
 
     @traitlets.observe("expanded")
     def _expanded_changed(self, change):
-        if self.structure:                    # not during __init__
-            self.refresh()
+        if not self.structure:                # during __init__
+            return
+        # Opening or closing groups changes the picture, not the numbers: the graph as read
+        # last is drawn again (refresh() reads it again).
+        drawn = self._drawn
+        if drawn is not None and drawn[0] is self._root:
+            root, snap, tree, data, stale, scalar, found = drawn
+            proj = self._project(snap, tree)
+            if proj is not None and len(proj.structure["nodes"]) <= self.max_nodes:
+                structure, shape, values = self._grouped(proj, data, stale, scalar)
+                key = (structure or self.structure)["key"]
+                values = {"key": key, **values, **found, "error": None, "seq": None}
+                self._show(root, structure, shape, values, drawn)
+                return
+        self.refresh()
 
-    def _show(self, root, structure, shape, values, sliders=None):
+    def _show(self, root, structure, shape, values, drawn=None, sliders=None):
         """Send a payload in one message (a new structure only if the shape changed)."""
         self._root = root
+        self._drawn = drawn
         with self.hold_sync():
             if structure is not None:
                 self.structure = structure
@@ -422,14 +451,14 @@ class GraphWidget(QuizMixin, anywidget.AnyWidget):
             saved = _save(self._root.topo())
             try:
                 root = self._check_root(change() if change else self._root.forward())
-                structure, shape, values = self._payload(root)
+                structure, shape, values, drawn = self._payload(root)
             except BaseException as e:
                 _restore(saved)
                 if not isinstance(e, Exception):
                     raise                     # KeyboardInterrupt: restored, and stopped
                 self._fail(e, seq)
                 return e
-        self._show(root, structure, shape, {**values, "seq": seq}, sliders)
+        self._show(root, structure, shape, {**values, "seq": seq}, drawn, sliders)
         return None
 
     # --- sliders ------------------------------------------------------------------------
@@ -643,13 +672,21 @@ def _replay_json(snap, mode):
         return {"steps": [], "grad": [], "error": str(e)}
 
 
-def _drawn_replay(proj, snap, mode):
-    """The replay of `mode` projected onto the drawn graph `proj` (gradwidget.groups); the
-    correct and `=` passes straight from their flat deposits (a batch loss has 250,000)."""
+def _scalar_replay(snap, mode):
+    """The replay of `mode` over every value: for the correct and `=` passes their flat
+    deposits (a batch loss has 250,000: no objects per deposit), else the JSON."""
     if mode in ("accumulate", "overwrite"):
-        order, values, totals, grad = deposits(snap, mode)
+        return ("flat", deposits(snap, mode))
+    return ("json", _replay_json(snap, mode))
+
+
+def _drawn_replay(proj, scalar):
+    """A replay from _scalar_replay projected onto the drawn graph `proj` (gradwidget.groups)."""
+    kind, played = scalar
+    if kind == "flat":
+        order, values, totals, grad = played
         return proj.played(zip(order, values, totals, strict=True), grad)
-    return proj.replay(_replay_json(snap, mode))
+    return proj.replay(played)
 
 
 def _foreign_replay_json(snap, mode):

@@ -229,3 +229,19 @@ def test_a_batch_plays_one_step_per_drawn_edge_and_run_with_the_terms_summed():
     total = math.fsum(d["value"] for d in into)
     assert total == pytest.approx(math.fsum(p.grad for p in model.parameters()), rel=1e-9)
     assert len(deposits) == len(s["edges"])          # each drawn edge passes its terms at once
+
+
+def test_opening_a_group_draws_the_graph_as_read_last_and_refresh_reads_it_again():
+    from gradwidget.widget import GraphWidget
+    _, out = mlp_example((4, 1))
+    w = GraphWidget(out)
+    before = dict(zip((n["name"] for n in w.structure["nodes"]), w.values["data"], strict=True))
+    x1 = next(v for v in out.topo() if v.label == "x1")
+    x1.data = 7.0                          # changed by hand, not re-evaluated, not refreshed
+    out.forward()
+    w.expand("L1.N2")
+    after = dict(zip((n["name"] for n in w.structure["nodes"]), w.values["data"], strict=True))
+    assert "L1.N2.w[0]" in after and after["x1"] == before["x1"] == 0.5
+    assert after["L1.N1"] == before["L1.N1"]
+    w.refresh()
+    assert dict(zip((n["name"] for n in w.structure["nodes"]), w.values["data"], strict=True))["x1"] == 7.0
