@@ -16,6 +16,7 @@ import nbformat
 import gradwidget
 from gradwidget import Value, replay, snapshot
 from gradwidget.graph import MODES
+from gradwidget.groups import default_expanded, tree
 
 from .dom import (
     button,
@@ -256,6 +257,18 @@ def forward_facts(snap):
     return [{"node": i, "name": snap.name(i), "value": v.data,
              "inputs": [(snap.name(s), snap.values[s].data) for _, s in sorted(inputs[i])]}
             for i, v in enumerate(snap.values) if v.children]
+
+
+def closed_groups(root, kwargs):
+    """Whether GraphWidget(root, **kwargs) draws some group closed (gradwidget.groups): as
+    one box, so its lesson is not the value-by-value one lesson_plan makes."""
+    snap = snapshot(root)
+    parts, home = tree(snap)
+    if not parts or kwargs.get("quiz"):
+        return False
+    expanded = kwargs.get("expanded")
+    keys = default_expanded(snap, parts, home) if expanded is None else set(expanded)
+    return any(p.key not in keys for p in parts)
 
 
 def lesson_plan(root, view, forward=False):

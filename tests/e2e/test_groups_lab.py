@@ -172,3 +172,41 @@ def test_the_inspector_lists_an_inputs_terms_one_per_neuron_it_feeds(mlp):
     assert all(f"from {n}" in text for n in neurons), text
     x1 = next(v for v in snap.values if v.label == "x1")
     assert f"{x1.grad:.4g}" in text
+
+
+def test_lesson_03s_neuron_box_plays_box_to_input_with_the_cores_numbers(lab_server, pages):
+    """The hand-made neuron drawn as one box (`expanded=[]`): each step is the box passing
+    one input ∂o/∂input times o.grad, the numbers the engine's, the sum of the inputs' terms."""
+    from gradwidget import replay
+
+    from .reference import NOTEBOOKS
+    page = pages.run(lab_server, "groups03", NOTEBOOKS / "03_neuron.ipynb", widgets=3, viewport=(1280, 720))
+    w = page.page.locator(WIDGET).nth(1)
+    assert w.locator(".gw-groupbox").count() == 1
+    # the same graph, made here as the notebook makes it
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    from gradwidget import group
+    with group("neuron"):
+        o = (x1 * w1 + x2 * w2 + b).tanh()
+        o.label = "o"
+    o.backward()
+    snap = snapshot(o)
+    parts, home = tree(snap)
+    proj = project(snap, parts, home, set())
+    shown = proj.replay(replay(snap).to_json())
+    deposits = [(st["node"], d) for st in shown["steps"] for d in st["deposits"]]
+    names = [n["name"] for n in proj.structure["nodes"]]
+    assert len(deposits) == 5                    # one per input of the box
+    button(w, "Reset").click()
+    for k, (out, d) in enumerate(deposits, start=1):
+        button(w, "Step forward").click()
+        into = proj.structure["edges"][d["edge"]]["src"]
+        assert f"Step {k} / 5" in w.locator(".gw-step-text").text_content()
+        text = w.locator(".gw-narration").text_content()
+        assert f"inside {names[out]}" in text and f"{names[into]} gets" in text
+        (panel,) = read_widget(w)
+        got = next(n for n in panel["nodes"] if n["label"] == names[into])
+        want = next(v.grad for v in snap.values if v.label == names[into])
+        assert float(got["grad"]["value"]) == pytest.approx(want, rel=1e-12, abs=1e-15)   # the engine's
