@@ -96,6 +96,9 @@ export function createView(doc, host) {
     askGroups([...current].sort(), key);
   }
   function askGroups(keys, key) {
+    const now = [...(state.structure?.groups?.expanded ?? [])].sort();
+    const want = [...keys].sort();
+    if (want.length === now.length && want.every((k, i) => k === now[i])) return; // drawn so already
     clearTimeout(asked?.timer);
     const focus = root.contains(doc.activeElement) && doc.activeElement !== root;
     asked = { key, focus, timer: setTimeout(() => notice.set("groups", "Opening and closing groups needs a running kernel."), GROUPS_TIMEOUT_MS) };
@@ -305,6 +308,9 @@ export function createView(doc, host) {
   /** New values; `timed` false: not a values update for the timing hooks (the first ones). */
   function setValues(values, { timed = true } = {}) {
     const started = performance.now();
+    // The kernel answered (the new structure, if any, comes with these values or after
+    // them): no "needs a running kernel"; the focus goes back once it is drawn.
+    if (asked) clearTimeout(asked.timer);
     sliders.answered(values);
     state.setValues(values);
     // An answer to a slide says what went wrong by its slider; anything else here.

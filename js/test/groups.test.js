@@ -638,6 +638,21 @@ describe("the view opens and closes groups through the expanded trait", () => {
     expect(notice()).toBe("");
   });
 
+  test("asking for the groups already drawn asks nothing; a values answer (an error too) ends the wait", async () => {
+    vi.useFakeTimers();
+    await show(mlp16);
+    button("Collapse all groups").click();
+    expect(model.saved).toBe(1);
+    await answer({ ...mlp16, structure: { ...mlp16.structure, key: "closed", groups: { ...mlp16.structure.groups, expanded: [] } },
+      values: { ...mlp16.values, key: "closed" } });
+    button("Collapse all groups").click(); // nothing is open: nothing to ask
+    expect(model.saved).toBe(1);
+    click(groupBox("MLP/L2/L2.N5"));
+    model.set("values", { ...mlp16.values, error: "TraitError: refused" });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(notice()).not.toContain("needs a running kernel");
+  });
+
   test("an answer in time: no notice", async () => {
     vi.useFakeTimers();
     await show(mlp16);
